@@ -1,0 +1,219 @@
+//! Argument parsing and output of the command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use survcalc::report::display::tables_as_text;
+use survcalc::report::settings::Categorical;
+use survcalc::report::{analyze, EndpointSpec, Settings};
+use survcalc::survival::conf::ConfType;
+use survcalc::{Error, ErrorKind};
+
+#[derive(Parser)]
+#[command(name = "survcalc", version, about = "Survival and tumour-response statistics matching R survival")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a CSV/TSV file: Kaplan–Meier, medians, landmarks, log-rank, Cox, response rates.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// The data file (CSV or TSV, header row).
+    data: PathBuf,
+    /// Settings file saved by the page (JSON); the flags below override it.
+    #[arg(long)]
+    settings: Option<PathBuf>,
+    /// Column of durations.
+    #[arg(long)]
+    time: Option<String>,
+    /// Column of event indicators.
+    #[arg(long)]
+    event: Option<String>,
+    /// A value of the event column meaning "event" (repeatable); default 1 for 0/1, 2 for 1/2.
+    #[arg(long = "event-value")]
+    event_value: Vec<String>,
+    /// Name of the endpoint in the report.
+    #[arg(long, default_value = "Survival")]
+    endpoint_name: String,
+    /// Column of groups to compare.
+    #[arg(long)]
+    group: Option<String>,
+    /// Reference level of the group for hazard ratios.
+    #[arg(long)]
+    reference: Option<String>,
+    /// Order of the group levels, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    group_levels: Option<Vec<String>>,
+    /// Stratifying column for the stratified tests.
+    #[arg(long)]
+    strata: Option<String>,
+    /// Column of frequency weights.
+    #[arg(long)]
+    weight: Option<String>,
+    /// Covariates of the multivariable Cox model, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    covariates: Option<Vec<String>>,
+    /// Categorical covariates with their reference: VAR=REF, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    categorical: Option<Vec<String>>,
+    /// Cluster column (patient id) for robust standard errors.
+    #[arg(long)]
+    cluster: Option<String>,
+    /// Ties in the Cox model: efron, breslow or exact.
+    #[arg(long)]
+    ties: Option<String>,
+    /// Column of best overall response (CR/PR/SD/PD/NE).
+    #[arg(long)]
+    response: Option<String>,
+    /// Denominator of response rates: all or evaluable.
+    #[arg(long)]
+    response_denominator: Option<String>,
+    /// Landmark times, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    landmarks: Option<Vec<f64>>,
+    /// τ of the restricted mean survival time.
+    #[arg(long)]
+    tau: Option<f64>,
+    /// Confidence level.
+    #[arg(long)]
+    conf_level: Option<f64>,
+    /// CI transform: log, log-log, plain, logit or arcsin.
+    #[arg(long)]
+    conf_type: Option<String>,
+    /// Median convention: r.
+    #[arg(long)]
+    convention: Option<String>,
+    /// Print the JSON report instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
+    let mut s = match &args.settings {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::new(ErrorKind::Io, format!("cannot read the settings file {} ({e})", path.display()))
+            })?;
+            serde_json::from_str::<Settings>(&text).map_err(|e| {
+                Error::settings(format!("the settings file {} is not valid ({e})", path.display()))
+            })?
+        }
+        None => Settings::default(),
+    };
+    match (&args.time, &args.event) {
+        (Some(t), Some(e)) => {
+            s.endpoints = vec![EndpointSpec {
+                name: args.endpoint_name.clone(),
+                time: t.clone(),
+                event: e.clone(),
+                event_values: args.event_value.clone(),
+            }]
+        }
+        (None, None) => {}
+        _ => {
+            return Err(Error::settings("give both --time and --event"))
+        }
+    }
+    if args.group.is_some() {
+        s.group = args.group.clone();
+    }
+    if args.reference.is_some() {
+        s.reference = args.reference.clone();
+    }
+    if args.group_levels.is_some() {
+        s.group_levels = args.group_levels.clone();
+    }
+    if args.strata.is_some() {
+        s.strata = args.strata.clone();
+    }
+    if args.weight.is_some() {
+        s.weight = args.weight.clone();
+    }
+    if let Some(c) = &args.covariates {
+        s.covariates = c.clone();
+    }
+    if let Some(cats) = &args.categorical {
+        s.categorical = cats
+            .iter()
+            .map(|c| match c.split_once('=') {
+                Some((v, r)) => Ok(Categorical { variable: v.to_string(), reference: r.to_string() }),
+                None => Err(Error::settings(format!("--categorical takes VAR=REF, not \"{c}\""))),
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    if args.cluster.is_some() {
+        s.cluster = args.cluster.clone();
+    }
+    if let Some(t) = &args.ties {
+        s.ties = serde_json::from_value(serde_json::Value::String(t.to_lowercase()))
+            .map_err(|_| Error::settings(format!("--ties takes efron, breslow or exact, not \"{t}\"")))?;
+    }
+    if args.response.is_some() {
+        s.response = args.response.clone();
+    }
+    if let Some(d) = &args.response_denominator {
+        s.response_denominator = serde_json::from_value(serde_json::Value::String(d.to_lowercase()))
+            .map_err(|_| Error::settings(format!("--response-denominator takes all or evaluable, not \"{d}\"")))?;
+    }
+    if let Some(l) = &args.landmarks {
+        s.landmarks = l.clone();
+    }
+    if args.tau.is_some() {
+        s.tau = args.tau;
+    }
+    if let Some(c) = args.conf_level {
+        s.conf_level = c;
+    }
+    if let Some(c) = &args.conf_type {
+        s.conf_type = ConfType::parse(c).ok_or_else(|| {
+            Error::settings(format!("--conf-type takes log, log-log, plain, logit or arcsin, not \"{c}\""))
+        })?;
+    }
+    if let Some(c) = &args.convention {
+        s.convention = serde_json::from_value(serde_json::Value::String(c.to_lowercase()))
+            .map_err(|_| Error::settings(format!("--convention: only \"r\" is available so far, not \"{c}\"")))?;
+    }
+    Ok(s)
+}
+
+fn run(args: &AnalyzeArgs) -> Result<String, Error> {
+    let settings = settings_from(args)?;
+    let file_name = args
+        .data
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let bytes = std::fs::read(&args.data).map_err(|e| {
+        Error::new(ErrorKind::Io, format!("cannot read {} ({e})", args.data.display()))
+    })?;
+    let table = survcalc::read_table(&bytes, &file_name)?;
+    let report = analyze(&table, &settings)?;
+    Ok(if args.json {
+        survcalc::report_json(&report)
+    } else {
+        tables_as_text(&report.display.tables)
+    })
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Analyze(args) => match run(&args) {
+            Ok(out) => {
+                println!("{}", out.trim_end());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

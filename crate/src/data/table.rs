@@ -1,0 +1,140 @@
+//! A table of text cells with the positions needed for messages.
+
+use serde::Serialize;
+
+use super::value::{is_missing, parse_number};
+use crate::error::{column_letter, Error, ErrorKind, Location, Result};
+
+/// The user's table: header names and columns of cell texts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The file name as the user chose it.
+    pub file_name: String,
+    pub headers: Vec<String>,
+    /// `columns[c][r]`: column c, data row r (0-based).
+    pub columns: Vec<Vec<String>>,
+    /// The 1-based line of the file where each data row starts (the header is line 1 unless
+    /// blank lines precede it).
+    pub row_lines: Vec<usize>,
+    /// What the reader detected (delimiter, encoding, …), for the page to show.
+    pub detected: Detected,
+}
+
+/// What the reader detected about the file.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Detected {
+    pub format: String,
+    pub delimiter: Option<String>,
+    pub encoding: String,
+    pub bom: bool,
+}
+
+/// What the page shows about a column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub letter: String,
+    /// "number" if every non-missing cell is a number, "empty" if all are missing, else "text".
+    pub kind: &'static str,
+    /// Up to 50 distinct non-missing values in order of first appearance.
+    pub distinct: Vec<String>,
+    pub distinct_truncated: bool,
+    pub missing: usize,
+}
+
+const MAX_DISTINCT_SHOWN: usize = 50;
+
+impl Table {
+    pub fn n_rows(&self) -> usize {
+        self.row_lines.len()
+    }
+
+    /// The index of a column by exact header name.
+    ///
+    /// # Errors
+    /// `MissingColumn`, listing the available headers.
+    pub fn column_index(&self, name: &str) -> Result<usize> {
+        self.headers.iter().position(|h| h == name).ok_or_else(|| {
+            let shown: Vec<String> = self
+                .headers
+                .iter()
+                .take(30)
+                .map(|h| format!("\"{h}\""))
+                .collect();
+            Error::new(
+                ErrorKind::MissingColumn,
+                format!("there is no column named \"{name}\""),
+            )
+            .with_hint(format!(
+                "the columns are {}{}",
+                shown.join(", "),
+                if self.headers.len() > 30 { ", …" } else { "" }
+            ))
+            .at(Location::file(&self.file_name))
+        })
+    }
+
+    /// The location of a cell, for messages.
+    pub fn location(&self, row: usize, col: usize) -> Location {
+        Location {
+            file: Some(self.file_name.clone()),
+            row: self.row_lines.get(row).copied(),
+            column: self.headers.get(col).cloned(),
+            column_letter: Some(column_letter(col)),
+            value: self.columns.get(col).and_then(|c| c.get(row)).cloned(),
+        }
+    }
+
+    pub fn cell(&self, row: usize, col: usize) -> &str {
+        &self.columns[col][row]
+    }
+
+    /// Summary of every column for the page.
+    pub fn column_info(&self) -> Vec<ColumnInfo> {
+        self.headers
+            .iter()
+            .enumerate()
+            .map(|(c, name)| {
+                let cells = &self.columns[c];
+                let mut missing = 0;
+                let mut numeric = true;
+                let mut distinct: Vec<String> = Vec::new();
+                let mut truncated = false;
+                let mut seen = std::collections::HashSet::new();
+                for cell in cells {
+                    if is_missing(cell) {
+                        missing += 1;
+                        continue;
+                    }
+                    if numeric && parse_number(cell).is_none() {
+                        numeric = false;
+                    }
+                    let t = cell.trim();
+                    if !seen.contains(t) {
+                        if distinct.len() < MAX_DISTINCT_SHOWN {
+                            seen.insert(t.to_string());
+                            distinct.push(t.to_string());
+                        } else {
+                            truncated = true;
+                        }
+                    }
+                }
+                let kind = if missing == cells.len() {
+                    "empty"
+                } else if numeric {
+                    "number"
+                } else {
+                    "text"
+                };
+                ColumnInfo {
+                    name: name.clone(),
+                    letter: column_letter(c),
+                    kind,
+                    distinct,
+                    distinct_truncated: truncated,
+                    missing,
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,61 @@
+//! Cell values: missing-value codes and numbers.
+
+/// Cell texts read as missing (compared after trimming, case-insensitively): the empty cell,
+/// `NA`, `N/A`, `NaN`, `.`, `-`, `unknown`, `missing`, `null`, `none`, `#N/A`.
+pub const MISSING_CODES: &[&str] = &[
+    "", "na", "n/a", "nan", ".", "-", "unknown", "missing", "null", "none", "#n/a",
+];
+
+/// Whether a cell is a missing-value code.
+pub fn is_missing(cell: &str) -> bool {
+    let t = cell.trim();
+    if t.is_empty() {
+        return true;
+    }
+    if t.len() > 8 {
+        return false;
+    }
+    let lower = t.to_ascii_lowercase();
+    MISSING_CODES.contains(&lower.as_str())
+}
+
+/// Parses a number: optional sign, digits, a '.' decimal point, an exponent; surrounding
+/// whitespace is ignored. Infinity and NaN spellings are not numbers here.
+pub fn parse_number(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let ok = t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if !ok {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_codes() {
+        for m in ["", " ", "NA", "n/a", ".", "-", "Unknown", "#N/A"] {
+            assert!(is_missing(m), "{m:?}");
+        }
+        for v in ["0", "1", "abc", "na1"] {
+            assert!(!is_missing(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number(" 1.5 "), Some(1.5));
+        assert_eq!(parse_number("-2e3"), Some(-2000.0));
+        assert_eq!(parse_number("inf"), None);
+        assert_eq!(parse_number("NaN"), None);
+        assert_eq!(parse_number("1,5"), None);
+        assert_eq!(parse_number("12abc"), None);
+    }
+}

@@ -1,0 +1,528 @@
+//! The one core function: a table plus settings in, a report out. The CLI and the page both call
+//! [`analyze`]; neither computes anything itself.
+
+use super::display::display_tables;
+use super::prepare::{endpoint_columns, factor, weights, Exclusion, Factor};
+use super::settings::{EndpointSpec, Settings};
+use super::types::{
+    CoxReport, Curve, EndpointReport, Estimate, Report, RmstReport, Software, Step, TestGroup,
+    TestReport,
+};
+use crate::data::value::{is_missing, parse_number};
+use crate::data::Table;
+use crate::error::{Error, ErrorKind, Result};
+use crate::response::{parse_response, summarise, Response};
+use crate::survival::conf::z_value;
+use crate::survival::cox::{self, CoxData, CoxOptions};
+use crate::survival::followup::median_followup;
+use crate::survival::km::KaplanMeier;
+use crate::survival::landmark::landmarks;
+use crate::survival::logrank::g_rho_test;
+use crate::survival::quantile::quantiles;
+use crate::survival::rmst::rmst;
+use crate::survival::Sample;
+
+/// The quantiles reported for every curve.
+pub const QUANTILE_PROBS: [f64; 3] = [0.25, 0.5, 0.75];
+
+/// Analyses `table` as `settings` say.
+///
+/// # Errors
+/// `Settings` for contradictory or incomplete settings; `MissingColumn` / `Value` naming the
+/// row, column and value of a cell that cannot be used; `Data` when no rows remain.
+pub fn analyze(table: &Table, settings: &Settings) -> Result<Report> {
+    run(table, settings).map_err(|e| e.in_file(&table.file_name))
+}
+
+fn run(table: &Table, settings: &Settings) -> Result<Report> {
+    if settings.endpoints.is_empty() && settings.response.is_none() {
+        return Err(Error::settings("no endpoint and no response column is chosen")
+            .with_hint("choose the time and event columns of an endpoint, or a best-response column"));
+    }
+    if !(settings.conf_level > 0.0 && settings.conf_level < 1.0) {
+        return Err(Error::settings(format!(
+            "the confidence level must be between 0 and 1 (exclusive), not {}",
+            settings.conf_level
+        )));
+    }
+    for &t in &settings.landmarks {
+        if !t.is_finite() || t < 0.0 {
+            return Err(Error::settings(format!("the landmark time {t} is not a time ≥ 0")));
+        }
+    }
+    if let Some(tau) = settings.tau {
+        if !tau.is_finite() || tau <= 0.0 {
+            return Err(Error::settings(format!("τ for the restricted mean must be > 0, not {tau}")));
+        }
+    }
+    let group = match &settings.group {
+        Some(g) => Some(factor(table, g, settings.group_levels.as_deref())?),
+        None => None,
+    };
+    if let (Some(g), Some(r)) = (&group, &settings.reference) {
+        if !g.levels.contains(r) {
+            return Err(Error::settings(format!(
+                "the reference level \"{r}\" is not a value of column \"{}\"",
+                g.column
+            ))
+            .with_hint(format!("the levels are {}", g.levels.join(", "))));
+        }
+    }
+    let strata = match &settings.strata {
+        Some(s) => Some(factor(table, s, None)?),
+        None => None,
+    };
+    let cluster = match &settings.cluster {
+        Some(s) => Some(factor(table, s, None)?),
+        None => None,
+    };
+    let w = weights(table, settings)?;
+
+    let mut endpoints = Vec::new();
+    for spec in &settings.endpoints {
+        endpoints.push(endpoint(
+            table,
+            settings,
+            spec,
+            group.as_ref(),
+            strata.as_ref(),
+            cluster.as_ref(),
+            w.as_deref(),
+        )?);
+    }
+    let response = match &settings.response {
+        Some(col) => Some(response(table, settings, col, group.as_ref(), w.as_deref())?),
+        None => None,
+    };
+    let mut report = Report {
+        software: Software {
+            name: "survcalc".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        file: table.file_name.clone(),
+        settings: settings.clone(),
+        endpoints,
+        response,
+        warnings: Vec::new(),
+        display: super::types::Display { tables: Vec::new() },
+    };
+    report.display.tables = display_tables(&report);
+    Ok(report)
+}
+
+fn endpoint(
+    table: &Table,
+    settings: &Settings,
+    spec: &EndpointSpec,
+    group: Option<&Factor>,
+    strata: Option<&Factor>,
+    cluster: Option<&Factor>,
+    w: Option<&[Option<f64>]>,
+) -> Result<EndpointReport> {
+    let cols = endpoint_columns(table, spec)?;
+    let mut used = Vec::new();
+    let mut excluded = Vec::new();
+    for r in 0..table.n_rows() {
+        let reason = if cols.time[r].is_none() {
+            Some(format!("{} missing", spec.time))
+        } else if cols.event[r].is_none() {
+            Some(format!("{} missing", spec.event))
+        } else if group.is_some_and(|g| g.codes[r].is_none()) {
+            Some(format!("{} missing", group.map_or("", |g| g.column.as_str())))
+        } else if strata.is_some_and(|s| s.codes[r].is_none()) {
+            Some(format!("{} missing", strata.map_or("", |s| s.column.as_str())))
+        } else if w.is_some_and(|w| w[r].is_none()) {
+            Some(format!("{} missing", settings.weight.as_deref().unwrap_or("weight")))
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => excluded.push(Exclusion {
+                row: table.row_lines[r],
+                reason,
+            }),
+            None => used.push(r),
+        }
+    }
+    if used.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Data,
+            format!("endpoint {}: no row has both a time and an event value", spec.name),
+        )
+        .with_hint("check the chosen time and event columns"));
+    }
+    let sample = Sample::new(
+        used.iter().map(|&r| cols.time[r].unwrap_or(0.0)).collect(),
+        used.iter().map(|&r| cols.event[r].unwrap_or(false)).collect(),
+        w.map(|w| used.iter().map(|&r| w[r].unwrap_or(0.0)).collect()),
+    );
+    // Common τ: the smallest of the curves' last times, unless given.
+    let group_rows: Vec<Vec<usize>> = match group {
+        Some(g) => (0..g.levels.len())
+            .map(|l| {
+                (0..used.len())
+                    .filter(|&i| g.codes[used[i]] == Some(l))
+                    .collect()
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let tau = settings.tau.unwrap_or_else(|| {
+        let last = |rows: &[usize]| rows.iter().map(|&i| sample.time[i]).fold(f64::NAN, f64::max);
+        if group_rows.is_empty() {
+            last(&(0..sample.len()).collect::<Vec<_>>())
+        } else {
+            group_rows
+                .iter()
+                .filter(|r| !r.is_empty())
+                .map(|r| last(r))
+                .fold(f64::INFINITY, f64::min)
+        }
+    });
+    let pooled = curve("pooled", &sample, settings, tau);
+    let curves: Vec<Curve> = match group {
+        Some(g) => g
+            .levels
+            .iter()
+            .zip(&group_rows)
+            .map(|(name, rows)| curve(name, &sample.subset(rows), settings, tau))
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut tests = Vec::new();
+    let mut cox_reports = Vec::new();
+    if let Some(g) = group {
+        let codes: Vec<usize> = used.iter().map(|&r| g.codes[r].unwrap_or(0)).collect();
+        let stratum_codes: Option<Vec<usize>> =
+            strata.map(|s| used.iter().map(|&r| s.codes[r].unwrap_or(0)).collect());
+        let mut variants = vec![(None, None)];
+        if let (Some(s), Some(codes)) = (strata, &stratum_codes) {
+            variants.push((Some(s.column.clone()), Some(codes.as_slice())));
+        }
+        for (strata_name, strata_codes) in variants {
+            for (name, rho) in [("log-rank", 0.0), ("peto-peto", 1.0)] {
+                let t = g_rho_test(&sample, &codes, &g.levels, strata_codes, rho);
+                tests.push(TestReport {
+                    test: name.to_string(),
+                    rho,
+                    gamma: 0.0,
+                    strata: strata_name.clone(),
+                    chisq: t.chisq.is_finite().then_some(t.chisq),
+                    df: t.df,
+                    p: t.p,
+                    groups: t
+                        .groups
+                        .into_iter()
+                        .map(|o| TestGroup {
+                            group: o.group,
+                            n: o.n,
+                            observed: o.observed,
+                            expected: o.expected,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        if g.levels.len() >= 2 {
+            cox_reports.push(cox_model(
+                "univariable",
+                table,
+                settings,
+                &used,
+                &sample,
+                Some(g),
+                &[],
+                strata,
+                cluster,
+            )?);
+        }
+    }
+    let covariates: Vec<String> = settings
+        .covariates
+        .iter()
+        .filter(|c| Some(*c) != settings.group.as_ref())
+        .cloned()
+        .collect();
+    if !covariates.is_empty() {
+        cox_reports.push(cox_model(
+            "multivariable",
+            table,
+            settings,
+            &used,
+            &sample,
+            group,
+            &covariates,
+            strata,
+            cluster,
+        )?);
+    }
+    Ok(EndpointReport {
+        name: spec.name.clone(),
+        time: spec.time.clone(),
+        event: spec.event.clone(),
+        event_values: cols.event_values,
+        group: group.map(|g| g.column.clone()),
+        n_rows: table.n_rows(),
+        n_used: used.len(),
+        excluded,
+        curves,
+        pooled,
+        tests,
+        cox: cox_reports,
+    })
+}
+
+fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> Curve {
+    let km = KaplanMeier::fit(sample);
+    let z = z_value(settings.conf_level);
+    let q = quantiles(&km, &QUANTILE_PROBS, settings.conf_level, settings.conf_type);
+    let median = q
+        .iter()
+        .find(|q| q.p == 0.5)
+        .map_or(Estimate { estimate: None, lower: None, upper: None }, |q| Estimate {
+            estimate: q.estimate,
+            lower: q.lower,
+            upper: q.upper,
+        });
+    let fu = median_followup(sample, settings.conf_level, settings.conf_type);
+    let steps = km
+        .steps
+        .iter()
+        .map(|s| {
+            let (lower, upper) = s.band(z, settings.conf_type);
+            Step {
+                time: s.time,
+                n_risk: s.n_risk,
+                n_event: s.n_event,
+                n_censor: s.n_censor,
+                survival: s.surv,
+                std_err: s.se_surv(),
+                lower,
+                upper,
+                cumhaz: s.cumhaz,
+                cumhaz_std_err: s.se_cumhaz,
+            }
+        })
+        .collect();
+    let rmst = (tau.is_finite() && tau > 0.0 && !sample.is_empty()).then(|| {
+        let r = rmst(&km, tau);
+        RmstReport {
+            tau,
+            estimate: Some(r.estimate),
+            std_err: r.std_err,
+        }
+    });
+    Curve {
+        group: name.to_string(),
+        n: km.n,
+        events: km.events,
+        median,
+        quantiles: q,
+        landmarks: landmarks(&km, &settings.landmarks, settings.conf_level, settings.conf_type),
+        rmst,
+        followup: Estimate {
+            estimate: fu.estimate,
+            lower: fu.lower,
+            upper: fu.upper,
+        },
+        steps,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cox_model(
+    name: &str,
+    table: &Table,
+    settings: &Settings,
+    used: &[usize],
+    sample: &Sample,
+    group: Option<&Factor>,
+    covariates: &[String],
+    strata: Option<&Factor>,
+    cluster: Option<&Factor>,
+) -> Result<CoxReport> {
+    // Design matrix: the group (treatment coding against the reference), then each covariate.
+    let mut columns: Vec<Vec<Option<f64>>> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut variables: Vec<String> = Vec::new();
+    fn add_factor(
+        f: &Factor,
+        reference: &str,
+        used: &[usize],
+        names: &mut Vec<String>,
+        variables: &mut Vec<String>,
+        columns: &mut Vec<Vec<Option<f64>>>,
+    ) {
+        for (l, level) in f.levels.iter().enumerate() {
+            if level == reference {
+                continue;
+            }
+            names.push(format!("{}={}", f.column, level));
+            variables.push(f.column.clone());
+            columns.push(
+                used.iter()
+                    .map(|&r| f.codes[r].map(|c| if c == l { 1.0 } else { 0.0 }))
+                    .collect(),
+            );
+        }
+    }
+    if let Some(g) = group {
+        let reference = settings
+            .reference
+            .clone()
+            .unwrap_or_else(|| g.levels[0].clone());
+        add_factor(g, &reference, used, &mut names, &mut variables, &mut columns);
+    }
+    for cov in covariates {
+        if let Some(cat) = settings.categorical.iter().find(|c| &c.variable == cov) {
+            let f = factor(table, cov, None)?;
+            if !f.levels.contains(&cat.reference) {
+                return Err(Error::settings(format!(
+                    "the reference level \"{}\" is not a value of column \"{cov}\"",
+                    cat.reference
+                ))
+                .with_hint(format!("the levels are {}", f.levels.join(", "))));
+            }
+            add_factor(&f, &cat.reference, used, &mut names, &mut variables, &mut columns);
+        } else {
+            let c = table.column_index(cov)?;
+            let mut col = Vec::with_capacity(used.len());
+            for &r in used {
+                let cell = table.cell(r, c);
+                if is_missing(cell) {
+                    col.push(None);
+                } else {
+                    match parse_number(cell) {
+                        Some(v) => col.push(Some(v)),
+                        None => {
+                            return Err(Error::new(
+                                ErrorKind::Value,
+                                format!("the covariate \"{cov}\" is not a number"),
+                            )
+                            .with_hint(format!(
+                                "mark \"{cov}\" as categorical, or fix the cell"
+                            ))
+                            .at(table.location(r, c)))
+                        }
+                    }
+                }
+            }
+            names.push(cov.clone());
+            variables.push(cov.clone());
+            columns.push(col);
+        }
+    }
+    // Complete cases only (R's na.omit).
+    let keep: Vec<usize> = (0..used.len())
+        .filter(|&i| columns.iter().all(|c| c[i].is_some()))
+        .collect();
+    let x: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| keep.iter().map(|&i| c[i].unwrap_or(0.0)).collect())
+        .collect();
+    let sub = sample.subset(&keep);
+    let strata_codes: Option<Vec<usize>> =
+        strata.map(|s| keep.iter().map(|&i| s.codes[used[i]].unwrap_or(0)).collect());
+    let cluster_codes: Option<Vec<usize>> =
+        cluster.map(|c| keep.iter().map(|&i| c.codes[used[i]].unwrap_or(usize::MAX)).collect());
+    let data = CoxData {
+        time: &sub.time,
+        event: &sub.event,
+        weight: sub.weights.as_deref(),
+        strata: strata_codes.as_deref(),
+        cluster: cluster_codes.as_deref(),
+        x: &x,
+        term_names: &names,
+        variables: Some(&variables),
+    };
+    let opts = CoxOptions {
+        ties: settings.ties,
+        conf_level: settings.conf_level,
+        ..CoxOptions::default()
+    };
+    Ok(match cox::fit(&data, &opts) {
+        Ok(fit) => CoxReport {
+            name: name.to_string(),
+            ties: settings.ties,
+            n: Some(fit.n),
+            events: Some(fit.events),
+            terms: fit.terms,
+            loglik_null: fit.loglik_null,
+            loglik: fit.loglik,
+            lr_test: Some(fit.lr_test),
+            wald_test: Some(fit.wald_test),
+            score_test: Some(fit.score_test),
+            concordance: Some(fit.concordance),
+            ph_test: fit.ph_test,
+            warnings: fit.warnings,
+            error: None,
+        },
+        Err(message) => CoxReport {
+            name: name.to_string(),
+            ties: settings.ties,
+            n: Some(keep.len() as f64),
+            events: None,
+            terms: Vec::new(),
+            loglik_null: None,
+            loglik: None,
+            lr_test: None,
+            wald_test: None,
+            score_test: None,
+            concordance: None,
+            ph_test: None,
+            warnings: Vec::new(),
+            error: Some(message),
+        },
+    })
+}
+
+fn response(
+    table: &Table,
+    settings: &Settings,
+    column: &str,
+    group: Option<&Factor>,
+    w: Option<&[Option<f64>]>,
+) -> Result<super::types::ResponseReport> {
+    let c = table.column_index(column)?;
+    let mut rows: Vec<(usize, Response, f64)> = Vec::new();
+    for r in 0..table.n_rows() {
+        let cell = table.cell(r, c);
+        if is_missing(cell) {
+            continue;
+        }
+        let g = match group {
+            Some(g) => match g.codes[r] {
+                Some(code) => code,
+                None => continue,
+            },
+            None => 0,
+        };
+        let weight = match w {
+            Some(w) => match w[r] {
+                Some(x) => x,
+                None => continue,
+            },
+            None => 1.0,
+        };
+        let resp = parse_response(cell).ok_or_else(|| {
+            Error::new(ErrorKind::Value, "the best response is not a RECIST category")
+                .with_hint("use CR, PR, SD, PD or NE (or complete response, partial response, stable disease, progressive disease, not evaluable)")
+                .at(table.location(r, c))
+        })?;
+        rows.push((g, resp, weight));
+    }
+    let names: Vec<String> = match group {
+        Some(g) => g.levels.clone(),
+        None => vec!["all".to_string()],
+    };
+    Ok(super::types::ResponseReport {
+        column: column.to_string(),
+        summary: summarise(
+            &names,
+            &rows,
+            settings.response_denominator,
+            settings.response_interval,
+            settings.conf_level,
+        ),
+    })
+}

@@ -1,0 +1,210 @@
+//! The report's tables as preformatted text cells: what the page shows and the CLI prints.
+
+use super::format::{count, fixed2, p_value, percent_ci, time, time_ci};
+use super::types::{Curve, DisplayTable, Report};
+
+fn curve_row(c: &Curve, label: &str, n_landmarks: usize) -> Vec<String> {
+    let mut row = vec![
+        label.to_string(),
+        count(c.n),
+        count(c.events),
+        time_ci(c.median.estimate, c.median.lower, c.median.upper),
+    ];
+    for l in c.landmarks.iter().take(n_landmarks) {
+        row.push(percent_ci(Some(l.survival), l.lower, l.upper));
+    }
+    row
+}
+
+/// Every table of the report.
+pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
+    let s = &report.settings;
+    let level = format!("{}%", (s.conf_level * 100.0 * 1e6).round() / 1e6);
+    let mut tables = Vec::new();
+    for (i, ep) in report.endpoints.iter().enumerate() {
+        let mut columns = vec![
+            ep.group.clone().unwrap_or_else(|| "Group".to_string()),
+            "N".to_string(),
+            "Events".to_string(),
+            format!("Median {} ({level} CI)", ep.name),
+        ];
+        for t in &s.landmarks {
+            columns.push(format!("{} at {} ({level} CI)", ep.name, time(Some(*t))));
+        }
+        let mut rows: Vec<Vec<String>> = ep
+            .curves
+            .iter()
+            .map(|c| curve_row(c, &c.group, s.landmarks.len()))
+            .collect();
+        rows.push(curve_row(&ep.pooled, "Overall", s.landmarks.len()));
+        let mut notes = vec![format!(
+            "Kaplan–Meier; median and {level} CI by R's rule with the {} transform. NR = not reached.",
+            s.conf_type.r_name()
+        )];
+        if !ep.excluded.is_empty() {
+            notes.push(format!(
+                "{} of {} rows excluded (missing time, event or group).",
+                ep.excluded.len(),
+                ep.n_rows
+            ));
+        }
+        for t in ep.tests.iter().filter(|t| t.test == "log-rank" && t.strata.is_none()) {
+            notes.push(format!(
+                "Log-rank test: χ² = {} on {} df, p = {}.",
+                fixed2(t.chisq),
+                t.df,
+                p_value(t.p)
+            ));
+        }
+        tables.push(DisplayTable {
+            id: format!("endpoint-{i}"),
+            title: format!("{}: survival by {}", ep.name, ep.group.as_deref().unwrap_or("all rows")),
+            columns,
+            rows,
+            notes,
+        });
+    }
+    if let Some(r) = &report.response {
+        let mut rows = Vec::new();
+        let r_col = &r.column;
+        let r = &r.summary;
+        for g in r.groups.iter().chain(std::iter::once(&r.overall)) {
+            rows.push(vec![
+                if std::ptr::eq(g, &r.overall) { "Overall".to_string() } else { g.group.clone() },
+                count(g.n),
+                count(g.counts.cr),
+                count(g.counts.pr),
+                count(g.counts.sd),
+                count(g.counts.pd),
+                count(g.counts.ne),
+                percent_ci(g.orr.estimate, g.orr.lower, g.orr.upper),
+                percent_ci(g.dcr.estimate, g.dcr.lower, g.dcr.upper),
+            ]);
+        }
+        let mut notes = vec![format!(
+            "ORR = (CR + PR)/N, DCR = (CR + PR + SD)/N; N = {}; {level} CI: {}.",
+            match s.response_denominator {
+                crate::response::Denominator::All => "all treated (NE counted as non-response)",
+                crate::response::Denominator::Evaluable => "evaluable (NE excluded)",
+            },
+            s.response_interval.label()
+        )];
+        for t in &r.tests {
+            notes.push(format!(
+                "{} across groups, {}: p = {}.",
+                if t.test == "fisher" { "Fisher's exact test" } else { "χ² test" },
+                t.outcome.label(),
+                p_value(t.p)
+            ));
+        }
+        tables.push(DisplayTable {
+            id: "response".to_string(),
+            title: format!("Best response ({r_col})"),
+            columns: ["Group", "N", "CR", "PR", "SD", "PD", "NE"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain([format!("ORR ({level} CI)"), format!("DCR ({level} CI)")])
+                .collect(),
+            rows,
+            notes,
+        });
+    }
+    let mut test_rows = Vec::new();
+    for ep in &report.endpoints {
+        for t in &ep.tests {
+            test_rows.push(vec![
+                ep.name.clone(),
+                match &t.strata {
+                    Some(st) => format!("{} (stratified by {st})", t.test),
+                    None => t.test.clone(),
+                },
+                fixed2(t.chisq),
+                t.df.to_string(),
+                p_value(t.p),
+            ]);
+        }
+    }
+    if !test_rows.is_empty() {
+        tables.push(DisplayTable {
+            id: "tests".to_string(),
+            title: "Comparison of survival curves".to_string(),
+            columns: ["Endpoint", "Test", "χ²", "df", "p"].iter().map(|s| s.to_string()).collect(),
+            rows: test_rows,
+            notes: vec!["Peto–Peto is R's survdiff(rho = 1).".to_string()],
+        });
+    }
+    let mut cox_rows = Vec::new();
+    let mut cox_notes = Vec::new();
+    for ep in &report.endpoints {
+        for m in &ep.cox {
+            if let Some(err) = &m.error {
+                cox_notes.push(format!("{} {} model: {err}", ep.name, m.name));
+            }
+            for w in &m.warnings {
+                cox_notes.push(format!("{} {} model: {w}", ep.name, m.name));
+            }
+            for t in &m.terms {
+                cox_rows.push(vec![
+                    ep.name.clone(),
+                    m.name.clone(),
+                    t.term.clone(),
+                    format!("{} ({}–{})", fixed2(t.hr), fixed2(t.lower), fixed2(t.upper)),
+                    p_value(t.p),
+                ]);
+            }
+        }
+    }
+    if !cox_rows.is_empty() || !cox_notes.is_empty() {
+        tables.push(DisplayTable {
+            id: "cox".to_string(),
+            title: "Hazard ratios (Cox proportional hazards)".to_string(),
+            columns: ["Endpoint", "Model", "Term", &format!("HR ({level} CI)"), "p"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows: cox_rows,
+            notes: cox_notes,
+        });
+    }
+    tables
+}
+
+/// The tables as aligned plain text (the CLI's default output).
+pub fn tables_as_text(tables: &[DisplayTable]) -> String {
+    let mut out = String::new();
+    for t in tables {
+        out.push_str(&t.title);
+        out.push('\n');
+        let ncol = t.columns.len();
+        let mut widths: Vec<usize> = t.columns.iter().map(|c| c.chars().count()).collect();
+        for r in &t.rows {
+            for (i, c) in r.iter().enumerate().take(ncol) {
+                widths[i] = widths[i].max(c.chars().count());
+            }
+        }
+        let line = |cells: &[String]| {
+            let parts: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let pad = widths[i].saturating_sub(c.chars().count());
+                    if i == 0 {
+                        format!("{c}{}", " ".repeat(pad))
+                    } else {
+                        format!("{}{c}", " ".repeat(pad))
+                    }
+                })
+                .collect();
+            format!("  {}\n", parts.join("  ").trim_end())
+        };
+        out.push_str(&line(&t.columns));
+        for r in &t.rows {
+            out.push_str(&line(r));
+        }
+        for n in &t.notes {
+            out.push_str(&format!("  {n}\n"));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,13 @@
+//! Analysis spec in, report out; the formatting shared by the CLI and the page.
+
+pub mod analyze;
+pub mod display;
+pub mod format;
+pub mod guess;
+pub mod prepare;
+pub mod settings;
+pub mod types;
+
+pub use analyze::analyze;
+pub use settings::{EndpointSpec, Settings};
+pub use types::Report;

@@ -1,0 +1,88 @@
+//! The analysis settings: what the page saves and the CLI's `--settings` reads.
+
+use serde::{Deserialize, Serialize};
+
+use crate::response::{Denominator, IntervalMethod};
+use crate::survival::conf::ConfType;
+use crate::survival::cox::Ties;
+
+/// One time-to-event endpoint (e.g. PFS or OS).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointSpec {
+    /// Display name, e.g. "PFS".
+    pub name: String,
+    /// Column of durations.
+    pub time: String,
+    /// Column of event indicators.
+    pub event: String,
+    /// Values of the event column that mean "event"; empty = guess (1 for 0/1, 2 for 1/2 coding).
+    #[serde(default)]
+    pub event_values: Vec<String>,
+}
+
+/// A covariate marked categorical, with its reference level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Categorical {
+    pub variable: String,
+    pub reference: String,
+}
+
+/// Which convention to follow for the median and its confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Convention {
+    /// R survival's `quantile.survfit` (default).
+    #[default]
+    R,
+}
+
+/// Every choice of an analysis. Unknown fields are ignored so newer settings files still load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub endpoints: Vec<EndpointSpec>,
+    pub group: Option<String>,
+    /// Order of the group levels; default: sorted (numerically when all are numbers).
+    pub group_levels: Option<Vec<String>>,
+    /// Reference level of the group for hazard ratios; default: the first level.
+    pub reference: Option<String>,
+    pub strata: Option<String>,
+    pub weight: Option<String>,
+    pub covariates: Vec<String>,
+    pub categorical: Vec<Categorical>,
+    pub cluster: Option<String>,
+    pub ties: Ties,
+    pub response: Option<String>,
+    pub response_denominator: Denominator,
+    pub response_interval: IntervalMethod,
+    pub landmarks: Vec<f64>,
+    pub tau: Option<f64>,
+    pub conf_level: f64,
+    pub conf_type: ConfType,
+    pub convention: Convention,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            endpoints: Vec::new(),
+            group: None,
+            group_levels: None,
+            reference: None,
+            strata: None,
+            weight: None,
+            covariates: Vec::new(),
+            categorical: Vec::new(),
+            cluster: None,
+            ties: Ties::Efron,
+            response: None,
+            response_denominator: Denominator::All,
+            response_interval: IntervalMethod::ClopperPearson,
+            landmarks: Vec::new(),
+            tau: None,
+            conf_level: 0.95,
+            conf_type: ConfType::Log,
+            convention: Convention::R,
+        }
+    }
+}

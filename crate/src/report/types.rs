@@ -1,0 +1,160 @@
+//! The report: the one result shape the CLI prints (`--json`) and the page downloads.
+//!
+//! Every number is unrounded; "not estimable" and "not reached" are `null`. Field names are a
+//! contract with outside tools and tests (see the README's report section).
+
+use serde::{Deserialize, Serialize};
+
+use super::prepare::Exclusion;
+use super::settings::Settings;
+use crate::response::ResponseSummary;
+use crate::survival::cox::{Concordance, CoxTerm, PhTest, TestStat, Ties};
+use crate::survival::landmark::Landmark;
+use crate::survival::quantile::QuantileEstimate;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Software {
+    pub name: String,
+    pub version: String,
+}
+
+/// An estimate with confidence limits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub estimate: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// One row of the Kaplan–Meier table (R's `survfit()` at each distinct time).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub time: f64,
+    pub n_risk: f64,
+    pub n_event: f64,
+    pub n_censor: f64,
+    pub survival: f64,
+    /// SE of S(t) (R's `summary()` std.err).
+    pub std_err: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub cumhaz: f64,
+    pub cumhaz_std_err: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RmstReport {
+    pub tau: f64,
+    pub estimate: Option<f64>,
+    pub std_err: Option<f64>,
+}
+
+/// One Kaplan–Meier curve with its summaries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curve {
+    pub group: String,
+    pub n: f64,
+    pub events: f64,
+    pub median: Estimate,
+    pub quantiles: Vec<QuantileEstimate>,
+    pub landmarks: Vec<Landmark>,
+    pub rmst: Option<RmstReport>,
+    pub followup: Estimate,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestGroup {
+    pub group: String,
+    pub n: f64,
+    pub observed: f64,
+    pub expected: f64,
+}
+
+/// A k-sample test of survival curves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestReport {
+    /// "log-rank" | "peto-peto" | …
+    pub test: String,
+    pub rho: f64,
+    pub gamma: f64,
+    /// The stratifying column, if stratified.
+    pub strata: Option<String>,
+    pub chisq: Option<f64>,
+    pub df: usize,
+    pub p: Option<f64>,
+    pub groups: Vec<TestGroup>,
+}
+
+/// A Cox model in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoxReport {
+    /// "univariable" (group only) or "multivariable".
+    pub name: String,
+    pub ties: Ties,
+    pub n: Option<f64>,
+    pub events: Option<f64>,
+    pub terms: Vec<CoxTerm>,
+    pub loglik_null: Option<f64>,
+    pub loglik: Option<f64>,
+    pub lr_test: Option<TestStat>,
+    pub wald_test: Option<TestStat>,
+    pub score_test: Option<TestStat>,
+    pub concordance: Option<Concordance>,
+    pub ph_test: Option<PhTest>,
+    pub warnings: Vec<String>,
+    /// Why no fit exists, if none does.
+    pub error: Option<String>,
+}
+
+/// One endpoint (PFS, OS, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointReport {
+    pub name: String,
+    pub time: String,
+    pub event: String,
+    pub event_values: Vec<String>,
+    pub group: Option<String>,
+    pub n_rows: usize,
+    pub n_used: usize,
+    pub excluded: Vec<Exclusion>,
+    pub curves: Vec<Curve>,
+    pub pooled: Curve,
+    pub tests: Vec<TestReport>,
+    pub cox: Vec<CoxReport>,
+}
+
+/// A table of preformatted cells for the page and the CLI's text output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DisplayTable {
+    pub id: String,
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Display {
+    pub tables: Vec<DisplayTable>,
+}
+
+/// Best-response rates with the column they came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseReport {
+    pub column: String,
+    #[serde(flatten)]
+    pub summary: ResponseSummary,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub software: Software,
+    pub file: String,
+    pub settings: Settings,
+    pub endpoints: Vec<EndpointReport>,
+    pub response: Option<ResponseReport>,
+    pub warnings: Vec<String>,
+    pub display: Display,
+}

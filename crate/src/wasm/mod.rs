@@ -1,0 +1,101 @@
+//! The wasm binding: converts types and errors, holds no statistics. The table stays on the
+//! Rust side behind the `Workspace` handle; only settings and results cross the boundary.
+
+use wasm_bindgen::prelude::*;
+
+use crate::data::Table;
+use crate::error::Error;
+use crate::plot::km::{km_svg, KmPlotOptions};
+use crate::report::{analyze, Report, Settings};
+
+/// The one place core errors become JS errors: the message names file, row, column and value.
+fn js_error(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&ser)
+        .map_err(|e| JsError::new(&format!("internal error: could not pass the result to the page ({e})")))
+}
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// A loaded table and the last report.
+#[wasm_bindgen]
+pub struct Workspace {
+    table: Table,
+    report: Option<Report>,
+}
+
+#[wasm_bindgen]
+impl Workspace {
+    /// Reads a file's bytes.
+    pub fn open(bytes: &[u8], file_name: &str) -> Result<Workspace, JsError> {
+        let table = crate::read_table(bytes, file_name).map_err(js_error)?;
+        Ok(Workspace {
+            table,
+            report: None,
+        })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn file_name(&self) -> String {
+        self.table.file_name.clone()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn n_rows(&self) -> usize {
+        self.table.n_rows()
+    }
+
+    /// Column summaries (name, letter, kind, distinct values, missing count).
+    pub fn columns(&self) -> Result<JsValue, JsError> {
+        to_js(&self.table.column_info())
+    }
+
+    /// What the reader detected (format, delimiter, encoding, BOM).
+    pub fn detected(&self) -> Result<JsValue, JsError> {
+        to_js(&self.table.detected)
+    }
+
+    /// Default settings guessed from the header names.
+    pub fn guess_settings(&self) -> Result<JsValue, JsError> {
+        to_js(&crate::report::guess::guess_settings(&self.table))
+    }
+
+    /// Runs the analysis; keeps the report for `report_json` and the figures.
+    pub fn analyze(&mut self, settings: JsValue) -> Result<JsValue, JsError> {
+        let settings: Settings = serde_wasm_bindgen::from_value(settings)
+            .map_err(|e| JsError::new(&format!("the settings are not valid ({e})")))?;
+        let report = analyze(&self.table, &settings).map_err(js_error)?;
+        let out = to_js(&report);
+        self.report = Some(report);
+        out
+    }
+
+    /// The last report as the JSON text the CLI prints with `--json`.
+    pub fn report_json(&self) -> Result<String, JsError> {
+        self.report
+            .as_ref()
+            .map(crate::report_json)
+            .ok_or_else(|| JsError::new("no analysis has run yet"))
+    }
+
+    /// The Kaplan–Meier figure of endpoint `endpoint` of the last report, as SVG text.
+    pub fn km_svg(&self, endpoint: usize) -> Result<String, JsError> {
+        let report = self
+            .report
+            .as_ref()
+            .ok_or_else(|| JsError::new("no analysis has run yet"))?;
+        let ep = report
+            .endpoints
+            .get(endpoint)
+            .ok_or_else(|| JsError::new(&format!("there is no endpoint {}", endpoint + 1)))?;
+        Ok(km_svg(ep, &KmPlotOptions::default()))
+    }
+}

@@ -1,0 +1,92 @@
+//! The command line: exit codes, messages and the JSON report (text snapshots, no floats).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn survcalc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_survcalc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn json_report_has_the_contract_fields() {
+    let (code, out, err) = survcalc(&[
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "x",
+        "--landmarks",
+        "12,24",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "stderr: {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let ep = &v["endpoints"][0];
+    for key in ["name", "time", "event", "group", "curves", "pooled", "tests", "cox"] {
+        assert!(ep.get(key).is_some(), "endpoint lacks {key}");
+    }
+    let c = &ep["curves"][0];
+    assert_eq!(c["group"], "Maintained");
+    for key in ["n", "events", "median", "quantiles", "landmarks", "rmst", "followup", "steps"] {
+        assert!(c.get(key).is_some(), "curve lacks {key}");
+    }
+    assert_eq!(c["median"]["estimate"], 31.0);
+    assert_eq!(c["median"]["upper"], serde_json::Value::Null);
+    assert_eq!(ep["tests"][0]["test"], "log-rank");
+    assert_eq!(ep["tests"][1]["test"], "peto-peto");
+    assert_eq!(c["landmarks"][1]["time"], 24.0);
+}
+
+#[test]
+fn text_output_is_a_table() {
+    let (code, out, _) = survcalc(&[
+        "analyze", "tests/fixtures/aml.csv", "--time", "time", "--event", "status", "--group", "x",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Maintained"), "{out}");
+    assert!(out.contains("31 (18–NR)"), "{out}");
+    assert!(out.contains("Log-rank test: χ² = 3.40 on 1 df, p = 0.065."), "{out}");
+}
+
+#[test]
+fn bad_cell_names_row_column_and_value() {
+    let (code, out, err) = survcalc(&[
+        "analyze", "tests/fixtures/bad_time.csv", "--time", "time", "--event", "status",
+    ]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(
+        err.lines().next().unwrap_or_default(),
+        "error: bad_time.csv, row 4, column \"time\" (A): the time is not a number (found \"1x3\")"
+    );
+    assert!(err.contains("hint:"));
+}
+
+#[test]
+fn missing_column_lists_the_columns() {
+    let (code, _, err) = survcalc(&[
+        "analyze", "tests/fixtures/aml.csv", "--time", "days", "--event", "status",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("there is no column named \"days\""), "{err}");
+    assert!(err.contains("\"time\", \"status\", \"x\""), "{err}");
+}
+
+#[test]
+fn missing_file_is_an_error() {
+    let (code, _, err) = survcalc(&["analyze", "tests/fixtures/nope.csv", "--time", "t", "--event", "e"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+}
