@@ -34,12 +34,23 @@ fn json_report_has_the_contract_fields() {
     assert_eq!(code, 0, "stderr: {err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     let ep = &v["endpoints"][0];
-    for key in ["name", "time", "event", "group", "curves", "pooled", "tests", "cox"] {
+    for key in [
+        "name", "time", "event", "group", "curves", "pooled", "tests", "cox",
+    ] {
         assert!(ep.get(key).is_some(), "endpoint lacks {key}");
     }
     let c = &ep["curves"][0];
     assert_eq!(c["group"], "Maintained");
-    for key in ["n", "events", "median", "quantiles", "landmarks", "rmst", "followup", "steps"] {
+    for key in [
+        "n",
+        "events",
+        "median",
+        "quantiles",
+        "landmarks",
+        "rmst",
+        "followup",
+        "steps",
+    ] {
         assert!(c.get(key).is_some(), "curve lacks {key}");
     }
     assert_eq!(c["median"]["estimate"], 31.0);
@@ -52,18 +63,33 @@ fn json_report_has_the_contract_fields() {
 #[test]
 fn text_output_is_a_table() {
     let (code, out, _) = survcalc(&[
-        "analyze", "tests/fixtures/aml.csv", "--time", "time", "--event", "status", "--group", "x",
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "x",
     ]);
     assert_eq!(code, 0);
     assert!(out.contains("Maintained"), "{out}");
     assert!(out.contains("31 (18–NR)"), "{out}");
-    assert!(out.contains("Log-rank test: χ² = 3.40 on 1 df, p = 0.065."), "{out}");
+    assert!(
+        out.contains("Log-rank test: χ² = 3.40 on 1 df, p = 0.065."),
+        "{out}"
+    );
 }
 
 #[test]
 fn bad_cell_names_row_column_and_value() {
     let (code, out, err) = survcalc(&[
-        "analyze", "tests/fixtures/bad_time.csv", "--time", "time", "--event", "status",
+        "analyze",
+        "tests/fixtures/bad_time.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
     ]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
@@ -77,7 +103,12 @@ fn bad_cell_names_row_column_and_value() {
 #[test]
 fn missing_column_lists_the_columns() {
     let (code, _, err) = survcalc(&[
-        "analyze", "tests/fixtures/aml.csv", "--time", "days", "--event", "status",
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--time",
+        "days",
+        "--event",
+        "status",
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("there is no column named \"days\""), "{err}");
@@ -86,7 +117,14 @@ fn missing_column_lists_the_columns() {
 
 #[test]
 fn missing_file_is_an_error() {
-    let (code, _, err) = survcalc(&["analyze", "tests/fixtures/nope.csv", "--time", "t", "--event", "e"]);
+    let (code, _, err) = survcalc(&[
+        "analyze",
+        "tests/fixtures/nope.csv",
+        "--time",
+        "t",
+        "--event",
+        "e",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("cannot read"), "{err}");
 }

@@ -28,14 +28,25 @@ fn aml_median_and_logrank_match_r() {
     assert_eq!(ep.curves[0].median.estimate, Some(31.0));
     assert_eq!(ep.curves[1].median.estimate, Some(23.0));
     // R: survdiff(Surv(time, status) ~ x, aml)$chisq
-    let lr = ep.tests.iter().find(|t| t.test == "log-rank").expect("log-rank");
+    let lr = ep
+        .tests
+        .iter()
+        .find(|t| t.test == "log-rank")
+        .expect("log-rank");
     assert!((lr.chisq.unwrap_or(0.0) - 3.396_388_698_977_601).abs() < 1e-9);
 }
 
 #[wasm_bindgen_test]
 fn bad_cell_is_an_error_not_a_trap() {
     let table = survcalc::read_table(b"time,status\n1,1\nabc,0\n", "bad.csv").expect("reads");
-    let err = analyze(&table, &Settings { group: None, ..settings() }).expect_err("fails");
+    let err = analyze(
+        &table,
+        &Settings {
+            group: None,
+            ..settings()
+        },
+    )
+    .expect_err("fails");
     assert_eq!(err.location.row, Some(3));
     assert_eq!(err.location.value.as_deref(), Some("abc"));
 }

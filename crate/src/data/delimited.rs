@@ -93,13 +93,17 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
         .at(file_loc()));
     }
     if looks_binary(bytes) {
-        let hint = if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        let hint = if bytes.starts_with(b"PK\x03\x04")
+            || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        {
             "this looks like a spreadsheet workbook or other archive; save it as CSV (File › Save As › CSV) and open that"
         } else {
             "open a CSV or TSV text file (one header row, one row per observation)"
         };
         return Err(
-            Error::new(ErrorKind::Format, "the file is not a text table").with_hint(hint).at(file_loc()),
+            Error::new(ErrorKind::Format, "the file is not a text table")
+                .with_hint(hint)
+                .at(file_loc()),
         );
     }
     let (text, encoding, bom) = decode(bytes);
@@ -112,11 +116,11 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
     let mut records = reader.records();
     let header = loop {
         match records.next() {
-            None => {
-                return Err(Error::new(ErrorKind::Empty, "the file is empty")
-                    .with_hint("the first line must hold the column names, one row per observation below it")
-                    .at(file_loc()))
-            }
+            None => return Err(Error::new(ErrorKind::Empty, "the file is empty")
+                .with_hint(
+                    "the first line must hold the column names, one row per observation below it",
+                )
+                .at(file_loc())),
             Some(Err(e)) => {
                 let line = e.position().map(|p| p.line() as usize);
                 return Err(csv_error(&e, line, file_name));
@@ -141,7 +145,10 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
             end += 1;
         }
         if end > counted_to {
-            line_no += bytes_text[counted_to..end].iter().filter(|&&b| b == b'\n').count();
+            line_no += bytes_text[counted_to..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
             counted_to = end;
         }
         line_no
@@ -151,7 +158,10 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
     if headers.len() > MAX_COLUMNS {
         return Err(Error::new(
             ErrorKind::Limit,
-            format!("the file has {} columns; survcalc reads at most {MAX_COLUMNS}", headers.len()),
+            format!(
+                "the file has {} columns; survcalc reads at most {MAX_COLUMNS}",
+                headers.len()
+            ),
         )
         .at(file_loc()));
     }
@@ -182,8 +192,11 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
             }
         }
         if row_lines.len() >= MAX_ROWS {
-            return Err(Error::new(ErrorKind::Limit, format!("the file has more than {MAX_ROWS} rows"))
-                .at(file_loc()));
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!("the file has more than {MAX_ROWS} rows"),
+            )
+            .at(file_loc()));
         }
         for (c, col) in columns.iter_mut().enumerate() {
             col.push(rec.get(c).unwrap_or("").to_string());
@@ -203,7 +216,10 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
     }
     let headers: Vec<String> = keep.iter().map(|&c| headers[c].clone()).collect();
     let mut all_columns = columns;
-    let columns: Vec<Vec<String>> = keep.iter().map(|&c| std::mem::take(&mut all_columns[c])).collect();
+    let columns: Vec<Vec<String>> = keep
+        .iter()
+        .map(|&c| std::mem::take(&mut all_columns[c]))
+        .collect();
     for (i, h) in headers.iter().enumerate() {
         if let Some(j) = headers[..i].iter().position(|x| x == h) {
             return Err(Error::new(
@@ -215,16 +231,23 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
                 ),
             )
             .with_hint("rename one of them so every column has its own name")
-            .at(Location { row: Some(header_line), ..file_loc() }));
+            .at(Location {
+                row: Some(header_line),
+                ..file_loc()
+            }));
         }
     }
     if headers.is_empty() {
-        return Err(Error::new(ErrorKind::Empty, "the header row has no column names").at(file_loc()));
+        return Err(
+            Error::new(ErrorKind::Empty, "the header row has no column names").at(file_loc()),
+        );
     }
     if row_lines.is_empty() {
-        return Err(Error::new(ErrorKind::Empty, "the file has a header but no data rows")
-            .with_hint("add one row per observation below the header")
-            .at(file_loc()));
+        return Err(
+            Error::new(ErrorKind::Empty, "the file has a header but no data rows")
+                .with_hint("add one row per observation below the header")
+                .at(file_loc()),
+        );
     }
     let format = match delimiter {
         b'\t' => "TSV",
@@ -249,8 +272,14 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
 }
 
 fn csv_error(e: &csv::Error, line: Option<usize>, file_name: &str) -> Error {
-    Error::new(ErrorKind::Format, format!("the file could not be read as delimited text ({e})"))
-        .at(Location { row: line, ..Location::file(file_name) })
+    Error::new(
+        ErrorKind::Format,
+        format!("the file could not be read as delimited text ({e})"),
+    )
+    .at(Location {
+        row: line,
+        ..Location::file(file_name)
+    })
 }
 
 #[cfg(test)]

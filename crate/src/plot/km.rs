@@ -18,7 +18,10 @@ pub struct KmPlotOptions {
 }
 
 fn n_at_risk(c: &Curve, t: f64) -> f64 {
-    c.steps.iter().find(|s| s.time >= t).map_or(0.0, |s| s.n_risk)
+    c.steps
+        .iter()
+        .find(|s| s.time >= t)
+        .map_or(0.0, |s| s.n_risk)
 }
 
 /// Draws the endpoint's curves (or the pooled curve without a group) as an SVG document.
@@ -48,7 +51,10 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
         Some(g) => format!("{} by {g}", ep.name),
         None => ep.name.clone(),
     });
-    let x_label = opts.x_label.clone().unwrap_or_else(|| format!("Time ({})", ep.time));
+    let x_label = opts
+        .x_label
+        .clone()
+        .unwrap_or_else(|| format!("Time ({})", ep.time));
     let y_label = opts
         .y_label
         .clone()
@@ -133,12 +139,7 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
         let mut marks = String::new();
         for st in c.steps.iter().filter(|st| st.n_censor > 0.0) {
             let (cx, cy) = (x(st.time), y(st.survival));
-            marks.push_str(&format!(
-                "M{} {}V{}",
-                num(cx),
-                num(cy - 5.0),
-                num(cy + 5.0)
-            ));
+            marks.push_str(&format!("M{} {}V{}", num(cx), num(cy - 5.0), num(cy + 5.0)));
         }
         if !marks.is_empty() {
             s.push_str(&format!(
@@ -163,7 +164,11 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
             ));
         }
     }
-    if let Some(t) = ep.tests.iter().find(|t| t.test == "log-rank" && t.strata.is_none()) {
+    if let Some(t) = ep
+        .tests
+        .iter()
+        .find(|t| t.test == "log-rank" && t.strata.is_none())
+    {
         if t.df > 0 {
             s.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\">Log-rank p = {}</text>\n",

@@ -1,12 +1,13 @@
 //! The one core function: a table plus settings in, a report out. The CLI and the page both call
 //! [`analyze`]; neither computes anything itself.
 
+use super::cohort::{cohort_table, default_variables};
+use super::compare::{comparison_tests, pairwise_tests};
 use super::display::display_tables;
 use super::prepare::{endpoint_columns, factor, weights, Exclusion, Factor};
 use super::settings::{EndpointSpec, Settings};
 use super::types::{
-    CoxReport, Curve, EndpointReport, Estimate, Report, RmstReport, Software, Step, TestGroup,
-    TestReport,
+    CoxReport, Curve, EndpointReport, Estimate, Report, RmstReport, Software, Step,
 };
 use crate::data::value::{is_missing, parse_number};
 use crate::data::Table;
@@ -17,7 +18,6 @@ use crate::survival::cox::{self, CoxData, CoxOptions};
 use crate::survival::followup::median_followup;
 use crate::survival::km::KaplanMeier;
 use crate::survival::landmark::landmarks;
-use crate::survival::logrank::g_rho_test;
 use crate::survival::quantile::quantiles;
 use crate::survival::rmst::rmst;
 use crate::survival::Sample;
@@ -36,8 +36,11 @@ pub fn analyze(table: &Table, settings: &Settings) -> Result<Report> {
 
 fn run(table: &Table, settings: &Settings) -> Result<Report> {
     if settings.endpoints.is_empty() && settings.response.is_none() {
-        return Err(Error::settings("no endpoint and no response column is chosen")
-            .with_hint("choose the time and event columns of an endpoint, or a best-response column"));
+        return Err(
+            Error::settings("no endpoint and no response column is chosen").with_hint(
+                "choose the time and event columns of an endpoint, or a best-response column",
+            ),
+        );
     }
     if !(settings.conf_level > 0.0 && settings.conf_level < 1.0) {
         return Err(Error::settings(format!(
@@ -47,12 +50,16 @@ fn run(table: &Table, settings: &Settings) -> Result<Report> {
     }
     for &t in &settings.landmarks {
         if !t.is_finite() || t < 0.0 {
-            return Err(Error::settings(format!("the landmark time {t} is not a time ≥ 0")));
+            return Err(Error::settings(format!(
+                "the landmark time {t} is not a time ≥ 0"
+            )));
         }
     }
     if let Some(tau) = settings.tau {
         if !tau.is_finite() || tau <= 0.0 {
-            return Err(Error::settings(format!("τ for the restricted mean must be > 0, not {tau}")));
+            return Err(Error::settings(format!(
+                "τ for the restricted mean must be > 0, not {tau}"
+            )));
         }
     }
     let group = match &settings.group {
@@ -91,8 +98,28 @@ fn run(table: &Table, settings: &Settings) -> Result<Report> {
         )?);
     }
     let response = match &settings.response {
-        Some(col) => Some(response(table, settings, col, group.as_ref(), w.as_deref())?),
+        Some(col) => Some(response(
+            table,
+            settings,
+            col,
+            group.as_ref(),
+            w.as_deref(),
+        )?),
         None => None,
+    };
+    let variables = match &settings.cohort {
+        Some(v) => v.clone(),
+        None => default_variables(table, settings),
+    };
+    let cohort = if variables.is_empty() {
+        None
+    } else {
+        Some(cohort_table(
+            table,
+            &variables,
+            group.as_ref(),
+            w.as_deref(),
+        )?)
     };
     let mut report = Report {
         software: Software {
@@ -103,6 +130,7 @@ fn run(table: &Table, settings: &Settings) -> Result<Report> {
         settings: settings.clone(),
         endpoints,
         response,
+        cohort,
         warnings: Vec::new(),
         display: super::types::Display { tables: Vec::new() },
     };
@@ -128,11 +156,20 @@ fn endpoint(
         } else if cols.event[r].is_none() {
             Some(format!("{} missing", spec.event))
         } else if group.is_some_and(|g| g.codes[r].is_none()) {
-            Some(format!("{} missing", group.map_or("", |g| g.column.as_str())))
+            Some(format!(
+                "{} missing",
+                group.map_or("", |g| g.column.as_str())
+            ))
         } else if strata.is_some_and(|s| s.codes[r].is_none()) {
-            Some(format!("{} missing", strata.map_or("", |s| s.column.as_str())))
+            Some(format!(
+                "{} missing",
+                strata.map_or("", |s| s.column.as_str())
+            ))
         } else if w.is_some_and(|w| w[r].is_none()) {
-            Some(format!("{} missing", settings.weight.as_deref().unwrap_or("weight")))
+            Some(format!(
+                "{} missing",
+                settings.weight.as_deref().unwrap_or("weight")
+            ))
         } else {
             None
         };
@@ -147,13 +184,18 @@ fn endpoint(
     if used.is_empty() {
         return Err(Error::new(
             ErrorKind::Data,
-            format!("endpoint {}: no row has both a time and an event value", spec.name),
+            format!(
+                "endpoint {}: no row has both a time and an event value",
+                spec.name
+            ),
         )
         .with_hint("check the chosen time and event columns"));
     }
     let sample = Sample::new(
         used.iter().map(|&r| cols.time[r].unwrap_or(0.0)).collect(),
-        used.iter().map(|&r| cols.event[r].unwrap_or(false)).collect(),
+        used.iter()
+            .map(|&r| cols.event[r].unwrap_or(false))
+            .collect(),
         w.map(|w| used.iter().map(|&r| w[r].unwrap_or(0.0)).collect()),
     );
     // Common τ: the smallest of the curves' last times, unless given.
@@ -168,7 +210,11 @@ fn endpoint(
         None => Vec::new(),
     };
     let tau = settings.tau.unwrap_or_else(|| {
-        let last = |rows: &[usize]| rows.iter().map(|&i| sample.time[i]).fold(f64::NAN, f64::max);
+        let last = |rows: &[usize]| {
+            rows.iter()
+                .map(|&i| sample.time[i])
+                .fold(f64::NAN, f64::max)
+        };
         if group_rows.is_empty() {
             last(&(0..sample.len()).collect::<Vec<_>>())
         } else {
@@ -190,38 +236,23 @@ fn endpoint(
         None => Vec::new(),
     };
     let mut tests = Vec::new();
+    let mut pairwise = Vec::new();
     let mut cox_reports = Vec::new();
     if let Some(g) = group {
         let codes: Vec<usize> = used.iter().map(|&r| g.codes[r].unwrap_or(0)).collect();
         let stratum_codes: Option<Vec<usize>> =
             strata.map(|s| used.iter().map(|&r| s.codes[r].unwrap_or(0)).collect());
-        let mut variants = vec![(None, None)];
-        if let (Some(s), Some(codes)) = (strata, &stratum_codes) {
-            variants.push((Some(s.column.clone()), Some(codes.as_slice())));
-        }
-        for (strata_name, strata_codes) in variants {
-            for (name, rho) in [("log-rank", 0.0), ("peto-peto", 1.0)] {
-                let t = g_rho_test(&sample, &codes, &g.levels, strata_codes, rho);
-                tests.push(TestReport {
-                    test: name.to_string(),
-                    rho,
-                    gamma: 0.0,
-                    strata: strata_name.clone(),
-                    chisq: t.chisq.is_finite().then_some(t.chisq),
-                    df: t.df,
-                    p: t.p,
-                    groups: t
-                        .groups
-                        .into_iter()
-                        .map(|o| TestGroup {
-                            group: o.group,
-                            n: o.n,
-                            observed: o.observed,
-                            expected: o.expected,
-                        })
-                        .collect(),
-                });
-            }
+        tests = comparison_tests(
+            &sample,
+            &codes,
+            g,
+            strata
+                .zip(stratum_codes.as_deref())
+                .map(|(s, c)| (s.column.as_str(), c)),
+            settings,
+        );
+        if settings.pairwise {
+            pairwise = pairwise_tests(&sample, &codes, g, stratum_codes.as_deref());
         }
         if g.levels.len() >= 2 {
             cox_reports.push(cox_model(
@@ -268,6 +299,7 @@ fn endpoint(
         curves,
         pooled,
         tests,
+        pairwise,
         cox: cox_reports,
     })
 }
@@ -275,15 +307,24 @@ fn endpoint(
 fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> Curve {
     let km = KaplanMeier::fit(sample);
     let z = z_value(settings.conf_level);
-    let q = quantiles(&km, &QUANTILE_PROBS, settings.conf_level, settings.conf_type);
-    let median = q
-        .iter()
-        .find(|q| q.p == 0.5)
-        .map_or(Estimate { estimate: None, lower: None, upper: None }, |q| Estimate {
+    let q = quantiles(
+        &km,
+        &QUANTILE_PROBS,
+        settings.conf_level,
+        settings.conf_type,
+    );
+    let median = q.iter().find(|q| q.p == 0.5).map_or(
+        Estimate {
+            estimate: None,
+            lower: None,
+            upper: None,
+        },
+        |q| Estimate {
             estimate: q.estimate,
             lower: q.lower,
             upper: q.upper,
-        });
+        },
+    );
     let fu = median_followup(sample, settings.conf_level, settings.conf_type);
     let steps = km
         .steps
@@ -318,7 +359,12 @@ fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> Curve {
         events: km.events,
         median,
         quantiles: q,
-        landmarks: landmarks(&km, &settings.landmarks, settings.conf_level, settings.conf_type),
+        landmarks: landmarks(
+            &km,
+            &settings.landmarks,
+            settings.conf_level,
+            settings.conf_type,
+        ),
         rmst,
         followup: Estimate {
             estimate: fu.estimate,
@@ -371,7 +417,14 @@ fn cox_model(
             .reference
             .clone()
             .unwrap_or_else(|| g.levels[0].clone());
-        add_factor(g, &reference, used, &mut names, &mut variables, &mut columns);
+        add_factor(
+            g,
+            &reference,
+            used,
+            &mut names,
+            &mut variables,
+            &mut columns,
+        );
     }
     for cov in covariates {
         if let Some(cat) = settings.categorical.iter().find(|c| &c.variable == cov) {
@@ -383,7 +436,14 @@ fn cox_model(
                 ))
                 .with_hint(format!("the levels are {}", f.levels.join(", "))));
             }
-            add_factor(&f, &cat.reference, used, &mut names, &mut variables, &mut columns);
+            add_factor(
+                &f,
+                &cat.reference,
+                used,
+                &mut names,
+                &mut variables,
+                &mut columns,
+            );
         } else {
             let c = table.column_index(cov)?;
             let mut col = Vec::with_capacity(used.len());
@@ -399,9 +459,7 @@ fn cox_model(
                                 ErrorKind::Value,
                                 format!("the covariate \"{cov}\" is not a number"),
                             )
-                            .with_hint(format!(
-                                "mark \"{cov}\" as categorical, or fix the cell"
-                            ))
+                            .with_hint(format!("mark \"{cov}\" as categorical, or fix the cell"))
                             .at(table.location(r, c)))
                         }
                     }
@@ -421,10 +479,16 @@ fn cox_model(
         .map(|c| keep.iter().map(|&i| c[i].unwrap_or(0.0)).collect())
         .collect();
     let sub = sample.subset(&keep);
-    let strata_codes: Option<Vec<usize>> =
-        strata.map(|s| keep.iter().map(|&i| s.codes[used[i]].unwrap_or(0)).collect());
-    let cluster_codes: Option<Vec<usize>> =
-        cluster.map(|c| keep.iter().map(|&i| c.codes[used[i]].unwrap_or(usize::MAX)).collect());
+    let strata_codes: Option<Vec<usize>> = strata.map(|s| {
+        keep.iter()
+            .map(|&i| s.codes[used[i]].unwrap_or(0))
+            .collect()
+    });
+    let cluster_codes: Option<Vec<usize>> = cluster.map(|c| {
+        keep.iter()
+            .map(|&i| c.codes[used[i]].unwrap_or(usize::MAX))
+            .collect()
+    });
     let data = CoxData {
         time: &sub.time,
         event: &sub.event,

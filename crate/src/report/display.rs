@@ -1,5 +1,6 @@
 //! The report's tables as preformatted text cells: what the page shows and the CLI prints.
 
+use super::cohort::{CohortTable, CohortVariable};
 use super::format::{count, fixed2, p_value, percent_ci, time, time_ci};
 use super::types::{Curve, DisplayTable, Report};
 
@@ -48,7 +49,11 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
                 ep.n_rows
             ));
         }
-        for t in ep.tests.iter().filter(|t| t.test == "log-rank" && t.strata.is_none()) {
+        for t in ep
+            .tests
+            .iter()
+            .filter(|t| t.test == "log-rank" && t.strata.is_none())
+        {
             notes.push(format!(
                 "Log-rank test: χ² = {} on {} df, p = {}.",
                 fixed2(t.chisq),
@@ -58,7 +63,11 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
         }
         tables.push(DisplayTable {
             id: format!("endpoint-{i}"),
-            title: format!("{}: survival by {}", ep.name, ep.group.as_deref().unwrap_or("all rows")),
+            title: format!(
+                "{}: survival by {}",
+                ep.name,
+                ep.group.as_deref().unwrap_or("all rows")
+            ),
             columns,
             rows,
             notes,
@@ -70,7 +79,11 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
         let r = &r.summary;
         for g in r.groups.iter().chain(std::iter::once(&r.overall)) {
             rows.push(vec![
-                if std::ptr::eq(g, &r.overall) { "Overall".to_string() } else { g.group.clone() },
+                if std::ptr::eq(g, &r.overall) {
+                    "Overall".to_string()
+                } else {
+                    g.group.clone()
+                },
                 count(g.n),
                 count(g.counts.cr),
                 count(g.counts.pr),
@@ -92,7 +105,11 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
         for t in &r.tests {
             notes.push(format!(
                 "{} across groups, {}: p = {}.",
-                if t.test == "fisher" { "Fisher's exact test" } else { "χ² test" },
+                if t.test == "fisher" {
+                    "Fisher's exact test"
+                } else {
+                    "χ² test"
+                },
                 t.outcome.label(),
                 p_value(t.p)
             ));
@@ -108,6 +125,9 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
             rows,
             notes,
         });
+    }
+    if let Some(c) = &report.cohort {
+        tables.push(cohort_display(c));
     }
     let mut test_rows = Vec::new();
     for ep in &report.endpoints {
@@ -128,9 +148,39 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
         tables.push(DisplayTable {
             id: "tests".to_string(),
             title: "Comparison of survival curves".to_string(),
-            columns: ["Endpoint", "Test", "χ²", "df", "p"].iter().map(|s| s.to_string()).collect(),
+            columns: ["Endpoint", "Test", "χ²", "df", "p"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             rows: test_rows,
             notes: vec!["Peto–Peto is R's survdiff(rho = 1).".to_string()],
+        });
+    }
+    let mut pair_rows = Vec::new();
+    for ep in &report.endpoints {
+        for t in &ep.pairwise {
+            pair_rows.push(vec![
+                ep.name.clone(),
+                format!("{} vs {}", t.group1, t.group2),
+                fixed2(t.chisq),
+                p_value(t.p),
+                p_value(t.p_holm),
+                p_value(t.p_bh),
+            ]);
+        }
+    }
+    if !pair_rows.is_empty() {
+        tables.push(DisplayTable {
+            id: "pairwise".to_string(),
+            title: "Pairwise log-rank tests".to_string(),
+            columns: ["Endpoint", "Comparison", "χ²", "p", "p (Holm)", "p (BH)"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows: pair_rows,
+            notes: vec![
+                "Adjusted over all pairs of the endpoint: Holm and Benjamini–Hochberg.".to_string(),
+            ],
         });
     }
     let mut cox_rows = Vec::new();
@@ -158,15 +208,122 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
         tables.push(DisplayTable {
             id: "cox".to_string(),
             title: "Hazard ratios (Cox proportional hazards)".to_string(),
-            columns: ["Endpoint", "Model", "Term", &format!("HR ({level} CI)"), "p"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            columns: [
+                "Endpoint",
+                "Model",
+                "Term",
+                &format!("HR ({level} CI)"),
+                "p",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             rows: cox_rows,
             notes: cox_notes,
         });
     }
     tables
+}
+
+fn num(x: Option<f64>) -> String {
+    match x {
+        Some(v) if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 => format!("{}", v.round()),
+        Some(v) if v.abs() < 1.0 => format!("{v:.2}"),
+        Some(v) => format!("{v:.1}"),
+        None => "–".to_string(),
+    }
+}
+
+fn cohort_display(c: &CohortTable) -> DisplayTable {
+    let mut columns = vec!["Characteristic".to_string()];
+    // n per group from the first variable (all rows of the group).
+    let group_n: Vec<f64> = match c.variables.first() {
+        Some(CohortVariable::Continuous { groups, .. }) => {
+            groups.iter().map(|g| g.n + g.missing).collect()
+        }
+        Some(CohortVariable::Categorical { groups, .. }) => {
+            groups.iter().map(|g| g.n + g.missing).collect()
+        }
+        None => Vec::new(),
+    };
+    for (i, g) in c.groups.iter().enumerate() {
+        match group_n.get(i) {
+            Some(n) => columns.push(format!("{g} (N = {})", count(*n))),
+            None => columns.push(g.clone()),
+        }
+    }
+    let mut rows = Vec::new();
+    for v in &c.variables {
+        match v {
+            CohortVariable::Continuous { variable, groups } => {
+                let mut head = vec![variable.clone()];
+                head.extend(groups.iter().map(|_| String::new()));
+                rows.push(head);
+                let mut med = vec!["  Median (IQR)".to_string()];
+                let mut range = vec!["  Range".to_string()];
+                let mut mean = vec!["  Mean (SD)".to_string()];
+                let mut miss = vec!["  Missing".to_string()];
+                for g in groups {
+                    med.push(if g.n > 0.0 {
+                        format!("{} ({}–{})", num(g.median), num(g.q1), num(g.q3))
+                    } else {
+                        "–".to_string()
+                    });
+                    range.push(if g.n > 0.0 {
+                        format!("{}–{}", num(g.min), num(g.max))
+                    } else {
+                        "–".to_string()
+                    });
+                    mean.push(match (g.mean, g.sd) {
+                        (Some(_), Some(_)) => format!("{} ({})", num(g.mean), num(g.sd)),
+                        (Some(_), None) => num(g.mean),
+                        _ => "–".to_string(),
+                    });
+                    miss.push(count(g.missing));
+                }
+                rows.extend([med, range, mean]);
+                if groups.iter().any(|g| g.missing > 0.0) {
+                    rows.push(miss);
+                }
+            }
+            CohortVariable::Categorical {
+                variable,
+                levels,
+                groups,
+            } => {
+                let mut head = vec![format!("{variable}, n (%)")];
+                head.extend(groups.iter().map(|_| String::new()));
+                rows.push(head);
+                for (l, level) in levels.iter().enumerate() {
+                    let mut row = vec![format!("  {level}")];
+                    for g in groups {
+                        row.push(format!(
+                            "{} ({})",
+                            count(g.counts[l]),
+                            g.fractions[l]
+                                .map_or("–".to_string(), |f| format!("{:.1}%", 100.0 * f))
+                        ));
+                    }
+                    rows.push(row);
+                }
+                if groups.iter().any(|g| g.missing > 0.0) {
+                    let mut row = vec!["  Missing".to_string()];
+                    row.extend(groups.iter().map(|g| count(g.missing)));
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    DisplayTable {
+        id: "cohort".to_string(),
+        title: "Cohort characteristics".to_string(),
+        columns,
+        rows,
+        notes: vec![
+            "Percentages of non-missing values; IQR by R's quantile type 7; SD with n − 1."
+                .to_string(),
+        ],
+    }
 }
 
 /// The tables as aligned plain text (the CLI's default output).

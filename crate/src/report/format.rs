@@ -74,7 +74,10 @@ mod tests {
         assert_eq!(time(Some(12.25)), "12.25");
         assert_eq!(time(None), "NR");
         assert_eq!(time_ci(Some(31.0), Some(18.0), None), "31 (18–NR)");
-        assert_eq!(percent_ci(Some(0.25), Some(0.0866), Some(0.491)), "25.0% (8.7–49.1)");
+        assert_eq!(
+            percent_ci(Some(0.25), Some(0.0866), Some(0.491)),
+            "25.0% (8.7–49.1)"
+        );
         assert_eq!(p_value(Some(0.0653)), "0.065");
         assert_eq!(p_value(Some(0.0001)), "<0.001");
         assert_eq!(fixed2(Some(3.3958)), "3.40");

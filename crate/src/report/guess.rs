@@ -14,8 +14,12 @@ fn find<'a>(headers: &'a [String], pred: impl Fn(&str) -> bool) -> Option<&'a St
     headers.iter().find(|h| pred(&norm(h)))
 }
 
-const TIME_WORDS: &[&str] = &["months", "month", "time", "days", "weeks", "years", "duration", "mo"];
-const EVENT_WORDS: &[&str] = &["event", "status", "censor", "evt", "ind", "death", "dead", "prog"];
+const TIME_WORDS: &[&str] = &[
+    "months", "month", "time", "days", "weeks", "years", "duration", "mo",
+];
+const EVENT_WORDS: &[&str] = &[
+    "event", "status", "censor", "evt", "ind", "death", "dead", "prog",
+];
 
 /// An endpoint whose columns start with `prefix` (e.g. "pfs" → pfs_months + pfs_event).
 fn prefixed(headers: &[String], prefix: &str, name: &str) -> Option<EndpointSpec> {
@@ -38,19 +42,36 @@ fn prefixed(headers: &[String], prefix: &str, name: &str) -> Option<EndpointSpec
 pub fn guess_settings(table: &Table) -> Settings {
     let h = &table.headers;
     let mut endpoints = Vec::new();
-    for (prefix, name) in [("pfs", "PFS"), ("os", "OS"), ("dfs", "DFS"), ("efs", "EFS"), ("ttp", "TTP")] {
+    for (prefix, name) in [
+        ("pfs", "PFS"),
+        ("os", "OS"),
+        ("dfs", "DFS"),
+        ("efs", "EFS"),
+        ("ttp", "TTP"),
+    ] {
         if let Some(e) = prefixed(h, prefix, name) {
             endpoints.push(e);
         }
     }
     if endpoints.is_empty() {
         let time = find(h, |x| {
-            ["time", "futime", "survival_time", "os_time", "duration", "follow_up", "followup"]
-                .contains(&x)
+            [
+                "time",
+                "futime",
+                "survival_time",
+                "os_time",
+                "duration",
+                "follow_up",
+                "followup",
+            ]
+            .contains(&x)
         })
         .or_else(|| find(h, |x| TIME_WORDS.iter().any(|w| x.ends_with(w))));
         let event = find(h, |x| {
-            ["status", "event", "fustat", "dead", "death", "censor", "died", "cens"].contains(&x)
+            [
+                "status", "event", "fustat", "dead", "death", "censor", "died", "cens",
+            ]
+            .contains(&x)
         })
         .or_else(|| find(h, |x| EVENT_WORDS.iter().any(|w| x.contains(w))));
         if let (Some(t), Some(e)) = (time, event) {
@@ -63,13 +84,30 @@ pub fn guess_settings(table: &Table) -> Settings {
         }
     }
     let group = find(h, |x| {
-        ["treatment", "regimen", "arm", "group", "trt", "rx", "therapy", "treatment_group", "cohort"]
-            .contains(&x)
+        [
+            "treatment",
+            "regimen",
+            "arm",
+            "group",
+            "trt",
+            "rx",
+            "therapy",
+            "treatment_group",
+            "cohort",
+        ]
+        .contains(&x)
     })
     .or_else(|| find(h, |x| x.contains("treatment") || x.contains("regimen")))
     .cloned();
     let response = find(h, |x| {
-        ["best_response", "bor", "response", "best_overall_response", "recist"].contains(&x)
+        [
+            "best_response",
+            "bor",
+            "response",
+            "best_overall_response",
+            "recist",
+        ]
+        .contains(&x)
     })
     .or_else(|| find(h, |x| x.contains("response")))
     .cloned();

@@ -1,6 +1,8 @@
 //! Analysis spec in, report out; the formatting shared by the CLI and the page.
 
 pub mod analyze;
+pub mod cohort;
+pub mod compare;
 pub mod display;
 pub mod format;
 pub mod guess;

@@ -27,7 +27,10 @@ pub struct Factor {
 pub fn sort_levels(levels: &mut [String]) {
     if levels.iter().all(|l| parse_number(l).is_some()) {
         levels.sort_by(|a, b| {
-            let (x, y) = (parse_number(a).unwrap_or(0.0), parse_number(b).unwrap_or(0.0));
+            let (x, y) = (
+                parse_number(a).unwrap_or(0.0),
+                parse_number(b).unwrap_or(0.0),
+            );
             x.total_cmp(&y)
         });
     } else {
@@ -216,16 +219,23 @@ pub fn endpoint_columns(table: &Table, spec: &EndpointSpec) -> Result<EndpointCo
             ))
             .with_hint(format!(
                 "choose the event value(s); the column holds {}",
-                distinct.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
+                distinct
+                    .iter()
+                    .take(10)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })?
     } else {
-        spec.event_values.iter().map(|v| v.trim().to_string()).collect()
+        spec.event_values
+            .iter()
+            .map(|v| v.trim().to_string())
+            .collect()
     };
     let is_event = |v: &str| {
         event_values.iter().any(|e| {
-            e == v
-                || matches!((parse_number(e), parse_number(v)), (Some(a), Some(b)) if a == b)
+            e == v || matches!((parse_number(e), parse_number(v)), (Some(a), Some(b)) if a == b)
         })
     };
     let mut censor_values: Vec<String> = Vec::new();

@@ -27,6 +27,39 @@ pub struct Categorical {
     pub reference: String,
 }
 
+/// A comparison test beyond the log-rank and Peto–Peto tests that are always reported.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "test", rename_all = "kebab-case")]
+pub enum ExtraTest {
+    /// Fleming–Harrington(p, q): weights Ŝ(t−)^p (1 − Ŝ(t−))^q.
+    FlemingHarrington { p: f64, q: f64 },
+    /// Gehan–Breslow generalised Wilcoxon: weights n at risk.
+    GehanBreslow,
+    /// Tarone–Ware: weights √n.
+    TaroneWare,
+    /// Log-rank test for trend across the ordered groups (scores: the levels if numeric, else 1…k).
+    Trend,
+}
+
+impl ExtraTest {
+    /// Parses the CLI form: `fleming-harrington:P:Q`, `gehan-breslow`, `tarone-ware`, `trend`.
+    pub fn parse(text: &str) -> Option<ExtraTest> {
+        let t = text.trim().to_ascii_lowercase();
+        let mut parts = t.split(':');
+        match parts.next()? {
+            "fleming-harrington" | "fh" => {
+                let p = parts.next()?.parse().ok()?;
+                let q = parts.next()?.parse().ok()?;
+                Some(ExtraTest::FlemingHarrington { p, q })
+            }
+            "gehan-breslow" | "gehan" | "wilcoxon" => Some(ExtraTest::GehanBreslow),
+            "tarone-ware" => Some(ExtraTest::TaroneWare),
+            "trend" => Some(ExtraTest::Trend),
+            _ => None,
+        }
+    }
+}
+
 /// Which convention to follow for the median and its confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -55,7 +88,13 @@ pub struct Settings {
     pub response: Option<String>,
     pub response_denominator: Denominator,
     pub response_interval: IntervalMethod,
+    /// Tests beyond log-rank and Peto–Peto.
+    pub tests: Vec<ExtraTest>,
+    /// Pairwise log-rank tests between groups, with Holm and Benjamini–Hochberg adjustment.
+    pub pairwise: bool,
     pub landmarks: Vec<f64>,
+    /// Variables of the cohort table; `None` = every column that is not a role, an id or a date.
+    pub cohort: Option<Vec<String>>,
     pub tau: Option<f64>,
     pub conf_level: f64,
     pub conf_type: ConfType,
@@ -78,7 +117,10 @@ impl Default for Settings {
             response: None,
             response_denominator: Denominator::All,
             response_interval: IntervalMethod::ClopperPearson,
+            tests: Vec::new(),
+            pairwise: false,
             landmarks: Vec::new(),
+            cohort: None,
             tau: None,
             conf_level: 0.95,
             conf_type: ConfType::Log,

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cohort::CohortTable;
 use super::prepare::Exclusion;
 use super::settings::Settings;
 use crate::response::ResponseSummary;
@@ -76,14 +77,28 @@ pub struct TestGroup {
 pub struct TestReport {
     /// "log-rank" | "peto-peto" | …
     pub test: String,
-    pub rho: f64,
-    pub gamma: f64,
+    /// Fleming–Harrington p (R's rho); null for weights by the number at risk.
+    pub rho: Option<f64>,
+    /// Fleming–Harrington q; null for weights by the number at risk.
+    pub gamma: Option<f64>,
     /// The stratifying column, if stratified.
     pub strata: Option<String>,
     pub chisq: Option<f64>,
     pub df: usize,
     pub p: Option<f64>,
     pub groups: Vec<TestGroup>,
+}
+
+/// A log-rank test between two groups, with adjusted p-values over all pairs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairwiseTest {
+    pub group1: String,
+    pub group2: String,
+    pub test: String,
+    pub chisq: Option<f64>,
+    pub p: Option<f64>,
+    pub p_holm: Option<f64>,
+    pub p_bh: Option<f64>,
 }
 
 /// A Cox model in the report.
@@ -121,6 +136,7 @@ pub struct EndpointReport {
     pub curves: Vec<Curve>,
     pub pooled: Curve,
     pub tests: Vec<TestReport>,
+    pub pairwise: Vec<PairwiseTest>,
     pub cox: Vec<CoxReport>,
 }
 
@@ -155,6 +171,7 @@ pub struct Report {
     pub settings: Settings,
     pub endpoints: Vec<EndpointReport>,
     pub response: Option<ResponseReport>,
+    pub cohort: Option<CohortTable>,
     pub warnings: Vec<String>,
     pub display: Display,
 }

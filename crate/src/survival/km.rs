@@ -166,7 +166,10 @@ mod tests {
     fn hand_derived_with_ties() {
         // times 1,1,2+,3,3,3+ : n=6
         // t=1: n=6, d=2 → S = 4/6; t=2: censor; t=3: n=3, d=2 → S = 4/6·1/3 = 2/9
-        let km = KaplanMeier::fit(&sample(&[3.0, 1.0, 2.0, 1.0, 3.0, 3.0], &[1, 1, 0, 1, 1, 0]));
+        let km = KaplanMeier::fit(&sample(
+            &[3.0, 1.0, 2.0, 1.0, 3.0, 3.0],
+            &[1, 1, 0, 1, 1, 0],
+        ));
         assert_eq!(km.steps.len(), 3);
         assert_eq!(km.n, 6.0);
         assert_eq!(km.events, 4.0);
@@ -208,7 +211,11 @@ mod tests {
 
     #[test]
     fn weights_equal_expanded_rows() {
-        let w = Sample::new(vec![1.0, 2.0, 3.0], vec![true, false, true], Some(vec![2.0, 3.0, 1.0]));
+        let w = Sample::new(
+            vec![1.0, 2.0, 3.0],
+            vec![true, false, true],
+            Some(vec![2.0, 3.0, 1.0]),
+        );
         let e = sample(&[1.0, 1.0, 2.0, 2.0, 2.0, 3.0], &[1, 1, 0, 0, 0, 1]);
         assert_eq!(KaplanMeier::fit(&w), KaplanMeier::fit(&e));
     }

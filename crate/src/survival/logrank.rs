@@ -1,8 +1,20 @@
-//! The G-rho family of k-sample tests: log-rank (ρ = 0) and Peto–Peto (ρ = 1), optionally
-//! stratified. R: `survdiff(Surv(time, status) ~ group [+ strata(s)], rho = ρ)`.
+//! Weighted k-sample tests of equal survival, optionally stratified: log-rank, R's G-rho family
+//! (`survdiff(Surv(time, status) ~ group [+ strata(s)], rho = ρ)`; ρ = 1 is Peto–Peto as R
+//! computes it), Fleming–Harrington(p, q), Gehan–Breslow (generalised Wilcoxon), Tarone–Ware,
+//! and the test for trend across ordered groups.
 //!
 //! At each distinct event time t within a stratum, with nᵢ at risk and dᵢ events in group i
-//! (n = Σnᵢ, d = Σdᵢ) and weight w(t) = Ŝ(t−)^ρ, Ŝ the Kaplan–Meier of the pooled stratum:
+//! (n = Σnᵢ, d = Σdᵢ) and a weight w(t):
+//!
+//! | test | w(t) |
+//! |---|---|
+//! | log-rank | 1 |
+//! | G-rho (R `rho`) = Fleming–Harrington(ρ, 0) | Ŝ(t−)^ρ |
+//! | Fleming–Harrington(p, q) | Ŝ(t−)^p (1 − Ŝ(t−))^q |
+//! | Gehan–Breslow | n |
+//! | Tarone–Ware | √n |
+//!
+//! with Ŝ the Kaplan–Meier estimate of the pooled stratum (left-continuous), and
 //!
 //! * Oᵢ = Σ w dᵢ,  Eᵢ = Σ w d nᵢ/n
 //! * Vᵢⱼ = Σ w² d (n − d)/(n − 1) · nᵢ/n · (δᵢⱼ − nⱼ/n)   (terms with n = 1 vanish)
@@ -38,6 +50,36 @@ pub struct GRhoTest {
     pub variance: Vec<Vec<f64>>,
 }
 
+/// The weight function of a test.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "weight", rename_all = "kebab-case")]
+pub enum Weighting {
+    /// Ŝ(t−)^p (1 − Ŝ(t−))^q; (0, 0) is the log-rank test, (ρ, 0) R's G-rho.
+    FlemingHarrington { p: f64, q: f64 },
+    /// The number at risk (Gehan's generalised Wilcoxon, Breslow's k-sample form).
+    GehanBreslow,
+    /// The square root of the number at risk.
+    TaroneWare,
+}
+
+impl Weighting {
+    fn weight(self, km_before: f64, n: f64) -> f64 {
+        match self {
+            Weighting::FlemingHarrington { p, q } => {
+                let a = if p == 0.0 { 1.0 } else { km_before.powf(p) };
+                let b = if q == 0.0 {
+                    1.0
+                } else {
+                    (1.0 - km_before).powf(q)
+                };
+                a * b
+            }
+            Weighting::GehanBreslow => n,
+            Weighting::TaroneWare => n.sqrt(),
+        }
+    }
+}
+
 /// Upper tail of χ² with `df` degrees of freedom.
 pub fn chisq_p(stat: f64, df: usize) -> Option<f64> {
     if df == 0 || !stat.is_finite() {
@@ -58,6 +100,23 @@ pub fn g_rho_test(
     names: &[String],
     strata: Option<&[usize]>,
     rho: f64,
+) -> GRhoTest {
+    weighted_test(
+        sample,
+        group,
+        names,
+        strata,
+        Weighting::FlemingHarrington { p: rho, q: 0.0 },
+    )
+}
+
+/// The weighted k-sample test with weight `weighting` (see the module docs).
+pub fn weighted_test(
+    sample: &Sample,
+    group: &[usize],
+    names: &[String],
+    strata: Option<&[usize]>,
+    weighting: Weighting,
 ) -> GRhoTest {
     let k = names.len();
     let mut observed = vec![0.0; k];
@@ -97,7 +156,7 @@ pub fn g_rho_test(
             let n: f64 = at_risk.iter().sum();
             let d: f64 = d_i.iter().sum();
             if d > 0.0 && n > 0.0 {
-                let w = if rho == 0.0 { 1.0 } else { km.powf(rho) };
+                let w = weighting.weight(km, n);
                 for g in 0..k {
                     observed[g] += w * d_i[g];
                     expected[g] += w * d * at_risk[g] / n;
@@ -149,6 +208,63 @@ pub fn g_rho_test(
     }
 }
 
+/// The test for trend across ordered groups with scores `scores` (default 1, 2, …, k):
+/// χ²₁ = (Σ sᵢ (Oᵢ − Eᵢ))² / (sᵀ V s), from the (weighted) observed, expected and variance of a
+/// k-sample test. R: `survival::survdiff` gives O, E and V; the trend statistic is as in
+/// Collett (2015) §2.7 and Stata's `sts test, trend`.
+pub fn trend_test(test: &GRhoTest, scores: &[f64]) -> (Option<f64>, Option<f64>) {
+    let k = test.groups.len();
+    if k < 2 || scores.len() != k {
+        return (None, None);
+    }
+    let u: f64 = (0..k)
+        .map(|g| scores[g] * (test.groups[g].observed - test.groups[g].expected))
+        .sum();
+    let mut v = 0.0;
+    for g in 0..k {
+        for h in 0..k {
+            v += scores[g] * test.variance[g][h] * scores[h];
+        }
+    }
+    if v.is_finite() && v > 0.0 {
+        let chi = u * u / v;
+        (Some(chi), chisq_p(chi, 1))
+    } else {
+        (None, None)
+    }
+}
+
+/// Holm's step-down adjustment of p-values (R `p.adjust(p, "holm")`).
+pub fn p_adjust_holm(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut idx: Vec<usize> = (0..m).collect();
+    idx.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut out = vec![0.0; m];
+    let mut running: f64 = 0.0;
+    for (rank, &i) in idx.iter().enumerate() {
+        let adj = ((m - rank) as f64 * p[i]).min(1.0);
+        running = running.max(adj);
+        out[i] = running;
+    }
+    out
+}
+
+/// Benjamini–Hochberg adjustment (R `p.adjust(p, "BH")`).
+pub fn p_adjust_bh(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut idx: Vec<usize> = (0..m).collect();
+    idx.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+    let mut out = vec![0.0; m];
+    let mut running: f64 = 1.0;
+    for (k, &i) in idx.iter().enumerate() {
+        let rank = m - k; // 1-based rank in increasing order
+        let adj = (m as f64 / rank as f64 * p[i]).min(1.0);
+        running = running.min(adj);
+        out[i] = running;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,7 +275,11 @@ mod tests {
         // t=1: n=(2,2), d=(1,0): E_A = 0.5, V = 1·3/(16·3)·2·2 = 0.25
         // t=2: n=(1,2), d=(0,1): E_A = 1/3, V = 1·2/(9·2)·1·2 = 2/9
         // t=3: n=(1,1), d=(1,0): E_A = 1/2, V = 1·1/(4·1)·1·1 = 1/4
-        let s = Sample::new(vec![1.0, 3.0, 2.0, 4.0], vec![true, true, true, false], None);
+        let s = Sample::new(
+            vec![1.0, 3.0, 2.0, 4.0],
+            vec![true, true, true, false],
+            None,
+        );
         let names = vec!["A".to_string(), "B".to_string()];
         let t = g_rho_test(&s, &[0, 0, 1, 1], &names, None, 0.0);
         let e_a = 0.5 + 1.0 / 3.0 + 0.5;
@@ -170,6 +290,50 @@ mod tests {
         let e_b = 3.0 - e_a;
         assert!((t.chisq - (o_b - e_b).powi(2) / v).abs() < 1e-14);
         assert_eq!(t.df, 1);
+    }
+
+    #[test]
+    fn p_adjustments_match_r() {
+        // R: p.adjust(c(0.01, 0.04, 0.03, 0.2), "holm") = 0.04 0.09 0.09 0.20
+        let h = p_adjust_holm(&[0.01, 0.04, 0.03, 0.2]);
+        for (a, b) in h.iter().zip([0.04, 0.09, 0.09, 0.2]) {
+            assert!((a - b).abs() < 1e-15, "{h:?}");
+        }
+        // R: p.adjust(c(0.01, 0.04, 0.03, 0.2), "BH") = 0.04 0.0533 0.0533 0.2
+        let b = p_adjust_bh(&[0.01, 0.04, 0.03, 0.2]);
+        for (a, e) in b.iter().zip([0.04, 0.16 / 3.0, 0.16 / 3.0, 0.2]) {
+            assert!((a - e).abs() < 1e-15, "{b:?}");
+        }
+    }
+
+    #[test]
+    fn gehan_weights_by_number_at_risk() {
+        // Same data as the hand-derived case; Gehan weights n = 4, 3, 2.
+        let s = Sample::new(
+            vec![1.0, 3.0, 2.0, 4.0],
+            vec![true, true, true, false],
+            None,
+        );
+        let names = vec!["A".to_string(), "B".to_string()];
+        let t = weighted_test(&s, &[0, 0, 1, 1], &names, None, Weighting::GehanBreslow);
+        let e_a = 4.0 * 0.5 + 3.0 / 3.0 + 2.0 * 0.5;
+        assert!((t.groups[0].expected - e_a).abs() < 1e-14);
+        assert!((t.groups[0].observed - (4.0 + 2.0)).abs() < 1e-14);
+        let v = 16.0 * 0.25 + 9.0 * 2.0 / 9.0 + 4.0 * 0.25;
+        assert!((t.variance[0][0] - v).abs() < 1e-14);
+    }
+
+    #[test]
+    fn trend_with_two_groups_is_the_two_group_test() {
+        let s = Sample::new(
+            vec![1.0, 3.0, 2.0, 4.0],
+            vec![true, true, true, false],
+            None,
+        );
+        let names = vec!["A".to_string(), "B".to_string()];
+        let t = g_rho_test(&s, &[0, 0, 1, 1], &names, None, 0.0);
+        let (chi, _) = trend_test(&t, &[1.0, 2.0]);
+        assert!((chi.unwrap_or(0.0) - t.chisq).abs() < 1e-12);
     }
 
     #[test]

@@ -31,7 +31,11 @@ pub struct QuantileEstimate {
 
 /// R's `findq`: x = times prefixed with the start time, y = 1 − S prefixed with 0 (`None` for NA).
 fn find_quantile(x: &[f64], y: &[Option<f64>], p: f64, tol: f64, xmax: f64) -> Option<f64> {
-    let max_y = y.iter().flatten().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let max_y = y
+        .iter()
+        .flatten()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max);
     if max_y < p {
         return None;
     }

@@ -15,9 +15,11 @@ fn js_error(e: Error) -> JsError {
 
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&ser)
-        .map_err(|e| JsError::new(&format!("internal error: could not pass the result to the page ({e})")))
+    value.serialize(&ser).map_err(|e| {
+        JsError::new(&format!(
+            "internal error: could not pass the result to the page ({e})"
+        ))
+    })
 }
 
 #[wasm_bindgen(start)]

@@ -4,14 +4,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use survcalc::plot::km::{km_svg, KmPlotOptions};
 use survcalc::report::display::tables_as_text;
-use survcalc::report::settings::Categorical;
+use survcalc::report::settings::{Categorical, ExtraTest};
 use survcalc::report::{analyze, EndpointSpec, Settings};
 use survcalc::survival::conf::ConfType;
 use survcalc::{Error, ErrorKind};
 
 #[derive(Parser)]
-#[command(name = "survcalc", version, about = "Survival and tumour-response statistics matching R survival")]
+#[command(
+    name = "survcalc",
+    version,
+    about = "Survival and tumour-response statistics matching R survival"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -90,6 +95,18 @@ struct AnalyzeArgs {
     /// Median convention: r.
     #[arg(long)]
     convention: Option<String>,
+    /// Extra comparison test (repeatable): fleming-harrington:P:Q, gehan-breslow, tarone-ware, trend.
+    #[arg(long = "test")]
+    tests: Vec<String>,
+    /// Pairwise log-rank tests between groups (Holm and Benjamini–Hochberg adjusted).
+    #[arg(long)]
+    pairwise: bool,
+    /// Variables of the cohort table (Table 1), comma-separated; default: all non-role columns.
+    #[arg(long, value_delimiter = ',')]
+    cohort: Option<Vec<String>>,
+    /// Write the figures (SVG) into this folder.
+    #[arg(long)]
+    figures: Option<PathBuf>,
     /// Print the JSON report instead of tables.
     #[arg(long)]
     json: bool,
@@ -99,10 +116,16 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
     let mut s = match &args.settings {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::new(ErrorKind::Io, format!("cannot read the settings file {} ({e})", path.display()))
+                Error::new(
+                    ErrorKind::Io,
+                    format!("cannot read the settings file {} ({e})", path.display()),
+                )
             })?;
             serde_json::from_str::<Settings>(&text).map_err(|e| {
-                Error::settings(format!("the settings file {} is not valid ({e})", path.display()))
+                Error::settings(format!(
+                    "the settings file {} is not valid ({e})",
+                    path.display()
+                ))
             })?
         }
         None => Settings::default(),
@@ -117,9 +140,7 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
             }]
         }
         (None, None) => {}
-        _ => {
-            return Err(Error::settings("give both --time and --event"))
-        }
+        _ => return Err(Error::settings("give both --time and --event")),
     }
     if args.group.is_some() {
         s.group = args.group.clone();
@@ -143,8 +164,13 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
         s.categorical = cats
             .iter()
             .map(|c| match c.split_once('=') {
-                Some((v, r)) => Ok(Categorical { variable: v.to_string(), reference: r.to_string() }),
-                None => Err(Error::settings(format!("--categorical takes VAR=REF, not \"{c}\""))),
+                Some((v, r)) => Ok(Categorical {
+                    variable: v.to_string(),
+                    reference: r.to_string(),
+                }),
+                None => Err(Error::settings(format!(
+                    "--categorical takes VAR=REF, not \"{c}\""
+                ))),
             })
             .collect::<Result<_, _>>()?;
     }
@@ -152,15 +178,21 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
         s.cluster = args.cluster.clone();
     }
     if let Some(t) = &args.ties {
-        s.ties = serde_json::from_value(serde_json::Value::String(t.to_lowercase()))
-            .map_err(|_| Error::settings(format!("--ties takes efron, breslow or exact, not \"{t}\"")))?;
+        s.ties =
+            serde_json::from_value(serde_json::Value::String(t.to_lowercase())).map_err(|_| {
+                Error::settings(format!("--ties takes efron, breslow or exact, not \"{t}\""))
+            })?;
     }
     if args.response.is_some() {
         s.response = args.response.clone();
     }
     if let Some(d) = &args.response_denominator {
-        s.response_denominator = serde_json::from_value(serde_json::Value::String(d.to_lowercase()))
-            .map_err(|_| Error::settings(format!("--response-denominator takes all or evaluable, not \"{d}\"")))?;
+        s.response_denominator =
+            serde_json::from_value(serde_json::Value::String(d.to_lowercase())).map_err(|_| {
+                Error::settings(format!(
+                    "--response-denominator takes all or evaluable, not \"{d}\""
+                ))
+            })?;
     }
     if let Some(l) = &args.landmarks {
         s.landmarks = l.clone();
@@ -173,12 +205,37 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
     }
     if let Some(c) = &args.conf_type {
         s.conf_type = ConfType::parse(c).ok_or_else(|| {
-            Error::settings(format!("--conf-type takes log, log-log, plain, logit or arcsin, not \"{c}\""))
+            Error::settings(format!(
+                "--conf-type takes log, log-log, plain, logit or arcsin, not \"{c}\""
+            ))
         })?;
+    }
+    if !args.tests.is_empty() {
+        s.tests = args
+            .tests
+            .iter()
+            .map(|t| {
+                ExtraTest::parse(t).ok_or_else(|| {
+                    Error::settings(format!(
+                        "--test takes fleming-harrington:P:Q, gehan-breslow, tarone-ware or trend, not \"{t}\""
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    if args.pairwise {
+        s.pairwise = true;
+    }
+    if let Some(c) = &args.cohort {
+        s.cohort = Some(c.clone());
     }
     if let Some(c) = &args.convention {
         s.convention = serde_json::from_value(serde_json::Value::String(c.to_lowercase()))
-            .map_err(|_| Error::settings(format!("--convention: only \"r\" is available so far, not \"{c}\"")))?;
+            .map_err(|_| {
+                Error::settings(format!(
+                    "--convention: only \"r\" is available so far, not \"{c}\""
+                ))
+            })?;
     }
     Ok(s)
 }
@@ -191,10 +248,35 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
         .map(|f| f.to_string_lossy().to_string())
         .unwrap_or_default();
     let bytes = std::fs::read(&args.data).map_err(|e| {
-        Error::new(ErrorKind::Io, format!("cannot read {} ({e})", args.data.display()))
+        Error::new(
+            ErrorKind::Io,
+            format!("cannot read {} ({e})", args.data.display()),
+        )
     })?;
     let table = survcalc::read_table(&bytes, &file_name)?;
     let report = analyze(&table, &settings)?;
+    if let Some(dir) = &args.figures {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("cannot create the folder {} ({e})", dir.display()),
+            )
+        })?;
+        for ep in &report.endpoints {
+            let name: String = ep
+                .name
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { '_' })
+                .collect();
+            let path = dir.join(format!("{name}_km.svg"));
+            std::fs::write(&path, km_svg(ep, &KmPlotOptions::default())).map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    format!("cannot write {} ({e})", path.display()),
+                )
+            })?;
+        }
+    }
     Ok(if args.json {
         survcalc::report_json(&report)
     } else {
