@@ -24,12 +24,24 @@ mod wasm;
 
 pub use error::{Error, ErrorKind, Result};
 
-/// Reads a user's file by its name's extension and content.
+/// Reads a user's file: a workbook (by its content: zip or OLE container) or delimited text.
 ///
 /// # Errors
-/// See [`data::delimited::read_delimited`].
+/// See [`data::delimited::read_delimited`] and [`data::workbook::read_workbook`].
 pub fn read_table(bytes: &[u8], file_name: &str) -> Result<data::Table> {
-    data::delimited::read_delimited(bytes, file_name)
+    read_table_sheet(bytes, file_name, None)
+}
+
+/// As [`read_table`], choosing the sheet of a workbook.
+///
+/// # Errors
+/// See [`read_table`].
+pub fn read_table_sheet(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<data::Table> {
+    if data::workbook::is_workbook(bytes) {
+        data::workbook::read_workbook(bytes, file_name, sheet)
+    } else {
+        data::delimited::read_delimited(bytes, file_name)
+    }
 }
 
 /// The report as the JSON text the CLI prints with `--json` and the page downloads.

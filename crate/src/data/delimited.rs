@@ -259,6 +259,7 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
         headers,
         columns,
         row_lines,
+        source_columns: keep.clone(),
         detected: Detected {
             format: format.to_string(),
             delimiter: Some(match delimiter {
@@ -267,6 +268,8 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
             }),
             encoding: encoding.to_string(),
             bom,
+            sheet: None,
+            sheets: Vec::new(),
         },
     })
 }

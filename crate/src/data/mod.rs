@@ -3,10 +3,12 @@
 //! * [`delimited`]: CSV / TSV / semicolon files (csv crate), delimiter and encoding detection.
 //! * [`table`]: the typed-on-demand table with 1-based positions for messages.
 //! * [`value`]: missing-value codes and number parsing.
+//! * [`workbook`]: Excel / OpenDocument workbooks (calamine).
 
 pub mod delimited;
 pub mod table;
 pub mod value;
+pub mod workbook;
 
 pub use table::Table;
 

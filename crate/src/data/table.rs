@@ -16,6 +16,8 @@ pub struct Table {
     /// The 1-based line of the file where each data row starts (the header is line 1 unless
     /// blank lines precede it).
     pub row_lines: Vec<usize>,
+    /// The 0-based column of the source file each column came from (for column letters).
+    pub source_columns: Vec<usize>,
     /// What the reader detected (delimiter, encoding, …), for the page to show.
     pub detected: Detected,
 }
@@ -27,6 +29,10 @@ pub struct Detected {
     pub delimiter: Option<String>,
     pub encoding: String,
     pub bom: bool,
+    /// The sheet read, for workbooks.
+    pub sheet: Option<String>,
+    /// Every sheet of a workbook.
+    pub sheets: Vec<String>,
 }
 
 /// What the page shows about a column.
@@ -80,7 +86,9 @@ impl Table {
             file: Some(self.file_name.clone()),
             row: self.row_lines.get(row).copied(),
             column: self.headers.get(col).cloned(),
-            column_letter: Some(column_letter(col)),
+            column_letter: Some(column_letter(
+                self.source_columns.get(col).copied().unwrap_or(col),
+            )),
             value: self.columns.get(col).and_then(|c| c.get(row)).cloned(),
         }
     }
@@ -128,7 +136,7 @@ impl Table {
                 };
                 ColumnInfo {
                     name: name.clone(),
-                    letter: column_letter(c),
+                    letter: column_letter(self.source_columns.get(c).copied().unwrap_or(c)),
                     kind,
                     distinct,
                     distinct_truncated: truncated,

@@ -45,6 +45,15 @@ impl Workspace {
         })
     }
 
+    /// Reads one sheet of a workbook (see `detected().sheets` for the names).
+    pub fn open_sheet(bytes: &[u8], file_name: &str, sheet: &str) -> Result<Workspace, JsError> {
+        let table = crate::read_table_sheet(bytes, file_name, Some(sheet)).map_err(js_error)?;
+        Ok(Workspace {
+            table,
+            report: None,
+        })
+    }
+
     #[wasm_bindgen(getter)]
     pub fn file_name(&self) -> String {
         self.table.file_name.clone()

@@ -30,8 +30,11 @@ enum Command {
 
 #[derive(Args)]
 struct AnalyzeArgs {
-    /// The data file (CSV or TSV, header row).
+    /// The data file: CSV or TSV with a header row, or a workbook (.xlsx, .xls, .ods).
     data: PathBuf,
+    /// Sheet of a workbook (default: the first sheet holding a table).
+    #[arg(long)]
+    sheet: Option<String>,
     /// Settings file saved by the page (JSON); the flags below override it.
     #[arg(long)]
     settings: Option<PathBuf>,
@@ -253,7 +256,7 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
             format!("cannot read {} ({e})", args.data.display()),
         )
     })?;
-    let table = survcalc::read_table(&bytes, &file_name)?;
+    let table = survcalc::read_table_sheet(&bytes, &file_name, args.sheet.as_deref())?;
     let report = analyze(&table, &settings)?;
     if let Some(dir) = &args.figures {
         std::fs::create_dir_all(dir).map_err(|e| {
