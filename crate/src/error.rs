@@ -58,25 +58,44 @@ pub enum ErrorKind {
     Io,
 }
 
-/// An error with its kind, location and message.
+/// What an [`Error`] holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Error {
+pub struct ErrorData {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
     pub location: Location,
 }
 
+/// An error with its kind, location and message (boxed, so `Result`s stay small; the fields
+/// are reached through `Deref`: `e.kind`, `e.location.row`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Error(Box<ErrorData>);
+
+impl std::ops::Deref for Error {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
+    }
+}
+
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(ErrorData {
             kind,
             message: message.into(),
             hint: None,
             location: Location::default(),
-        }
+        }))
     }
 
     pub fn settings(message: impl Into<String>) -> Self {

@@ -29,8 +29,9 @@ pub fn solve(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
         for row in col + 1..n {
             let f = m[row][col] / m[col][col];
             if f != 0.0 {
-                for k in col..=n {
-                    m[row][k] -= f * m[col][k];
+                let pivot_row = m[col].clone();
+                for (x, p) in m[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
                 }
             }
         }

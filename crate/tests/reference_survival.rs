@@ -54,6 +54,7 @@ fn run(set: &Set, conf_type: ConfType, level: f64) -> Report {
             time: m["time_col"].as_str().expect("time").to_string(),
             event: m["event_col"].as_str().expect("event").to_string(),
             event_values: vec![ev],
+            dates: None,
         }],
         group: m["group_col"].as_str().map(str::to_string),
         group_levels: m["group_levels"].as_array().map(|a| {

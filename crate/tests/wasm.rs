@@ -13,6 +13,7 @@ fn settings() -> Settings {
             time: "time".into(),
             event: "status".into(),
             event_values: vec![],
+            dates: None,
         }],
         group: Some("x".into()),
         ..Settings::default()

@@ -1,10 +1,12 @@
 //! Reading the user's table and typing its cells.
 //!
+//! * [`dates`]: calendar dates in cells and durations between them.
 //! * [`delimited`]: CSV / TSV / semicolon files (csv crate), delimiter and encoding detection.
 //! * [`table`]: the typed-on-demand table with 1-based positions for messages.
 //! * [`value`]: missing-value codes and number parsing.
 //! * [`workbook`]: Excel / OpenDocument workbooks (calamine).
 
+pub mod dates;
 pub mod delimited;
 pub mod table;
 pub mod value;

@@ -2,7 +2,7 @@
 
 /// Break points from 0 to at least `max` (inclusive), with a nice step.
 pub fn breaks(max: f64, target: usize) -> Vec<f64> {
-    if !(max > 0.0) || !max.is_finite() {
+    if max.is_nan() || max <= 0.0 || !max.is_finite() {
         return vec![0.0, 1.0];
     }
     let raw = max / target.max(1) as f64;

@@ -3,6 +3,7 @@
 
 use super::cohort::{cohort_table, default_variables};
 use super::compare::{comparison_tests, pairwise_tests};
+use super::derive::derive;
 use super::display::display_tables;
 use super::prepare::{endpoint_columns, factor, weights, Exclusion, Factor};
 use super::settings::{EndpointSpec, Settings};
@@ -147,11 +148,23 @@ fn endpoint(
     cluster: Option<&Factor>,
     w: Option<&[Option<f64>]>,
 ) -> Result<EndpointReport> {
-    let cols = endpoint_columns(table, spec)?;
+    let (cols, derivation) = match &spec.dates {
+        Some(d) => {
+            let (cols, log) = derive(table, d)?;
+            (cols, Some(log))
+        }
+        None => (endpoint_columns(table, spec)?, None),
+    };
     let mut used = Vec::new();
     let mut excluded = Vec::new();
     for r in 0..table.n_rows() {
-        let reason = if cols.time[r].is_none() {
+        let derived_note = derivation
+            .as_ref()
+            .and_then(|d| d[r].note.clone())
+            .filter(|_| cols.time[r].is_none());
+        let reason = if let Some(note) = derived_note {
+            Some(note)
+        } else if cols.time[r].is_none() {
             Some(format!("{} missing", spec.time))
         } else if cols.event[r].is_none() {
             Some(format!("{} missing", spec.event))
@@ -296,6 +309,7 @@ fn endpoint(
         n_rows: table.n_rows(),
         n_used: used.len(),
         excluded,
+        derivation,
         curves,
         pooled,
         tests,

@@ -209,11 +209,11 @@ pub fn cohort_table(
         if continuous_var {
             let mut vals: Vec<Vec<f64>> = vec![Vec::new(); n_groups + 1];
             let mut miss = vec![0.0; n_groups + 1];
-            for r in 0..table.n_rows() {
+            for (r, value) in numeric_cells.iter().enumerate() {
                 let k = reps(r);
                 let g = group.and_then(|g| g.codes[r]);
                 for slot in g.into_iter().chain(std::iter::once(n_groups)) {
-                    match numeric_cells[r] {
+                    match *value {
                         Some(v) => vals[slot].extend(std::iter::repeat_n(v, k)),
                         None => miss[slot] += k as f64,
                     }
@@ -230,10 +230,10 @@ pub fn cohort_table(
             sort_levels(&mut levels);
             let mut counts = vec![vec![0.0; levels.len()]; n_groups + 1];
             let mut miss = vec![0.0; n_groups + 1];
-            for r in 0..table.n_rows() {
+            for (r, cell) in cells.iter().enumerate() {
                 let k = reps(r) as f64;
                 let g = group.and_then(|g| g.codes[r]);
-                let cell = cells[r].trim();
+                let cell = cell.trim();
                 let level = if is_missing(cell) {
                     None
                 } else {

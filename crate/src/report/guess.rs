@@ -10,7 +10,7 @@ fn norm(h: &str) -> String {
         .collect()
 }
 
-fn find<'a>(headers: &'a [String], pred: impl Fn(&str) -> bool) -> Option<&'a String> {
+fn find(headers: &[String], pred: impl Fn(&str) -> bool) -> Option<&String> {
     headers.iter().find(|h| pred(&norm(h)))
 }
 
@@ -34,6 +34,7 @@ fn prefixed(headers: &[String], prefix: &str, name: &str) -> Option<EndpointSpec
         time: time.clone(),
         event: event.clone(),
         event_values: Vec::new(),
+        dates: None,
     })
 }
 
@@ -80,6 +81,7 @@ pub fn guess_settings(table: &Table) -> Settings {
                 time: t.clone(),
                 event: e.clone(),
                 event_values: Vec::new(),
+                dates: None,
             });
         }
     }

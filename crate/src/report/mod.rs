@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod cohort;
 pub mod compare;
+pub mod derive;
 pub mod display;
 pub mod format;
 pub mod guess;

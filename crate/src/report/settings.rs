@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::derive::DateEndpoint;
 use crate::response::{Denominator, IntervalMethod};
 use crate::survival::conf::ConfType;
 use crate::survival::cox::Ties;
@@ -18,6 +19,9 @@ pub struct EndpointSpec {
     /// Values of the event column that mean "event"; empty = guess (1 for 0/1, 2 for 1/2 coding).
     #[serde(default)]
     pub event_values: Vec<String>,
+    /// Build time and event from date columns instead (then `time` and `event` are labels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dates: Option<DateEndpoint>,
 }
 
 /// A covariate marked categorical, with its reference level.

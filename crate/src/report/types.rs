@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::cohort::CohortTable;
+use super::derive::DerivationRow;
 use super::prepare::Exclusion;
 use super::settings::Settings;
 use crate::response::ResponseSummary;
@@ -133,6 +134,9 @@ pub struct EndpointReport {
     pub n_rows: usize,
     pub n_used: usize,
     pub excluded: Vec<Exclusion>,
+    /// Per-row derivation of a date endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derivation: Option<Vec<DerivationRow>>,
     pub curves: Vec<Curve>,
     pub pooled: Curve,
     pub tests: Vec<TestReport>,

@@ -140,6 +140,7 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
                 time: t.clone(),
                 event: e.clone(),
                 event_values: args.event_value.clone(),
+                dates: None,
             }]
         }
         (None, None) => {}
