@@ -22,6 +22,51 @@ pub mod logrank;
 pub mod quantile;
 pub mod rmst;
 
+/// R's `aeqSurv` (survival 3.x, `timefix = TRUE` in `survfit`, `survdiff` and `coxph`): times
+/// that differ by floating-point noise are made equal. With y the sorted distinct finite times
+/// and tolerance ε = √(machine ε), a gap dy = yᵢ₊₁ − yᵢ is a tie when dy ≤ ε or
+/// dy / mean(|y|) ≤ ε; each time is then replaced by the first value of its run of ties.
+///
+/// ```
+/// use survcalc::survival::aeq_times;
+/// let t = aeq_times(&[1.0, 1.0 + 1e-12, 2.0]);
+/// assert_eq!(t, vec![1.0, 1.0, 2.0]);
+/// ```
+pub fn aeq_times(times: &[f64]) -> Vec<f64> {
+    let tol = crate::survival::quantile::R_QUANTILE_TOLERANCE;
+    let mut y: Vec<f64> = times.iter().copied().filter(|t| t.is_finite()).collect();
+    y.sort_by(f64::total_cmp);
+    y.dedup();
+    if y.len() < 2 {
+        return times.to_vec();
+    }
+    let mean_abs = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
+    let mut cuts = vec![y[0]];
+    let mut any_tied = false;
+    for w in y.windows(2) {
+        let dy = w[1] - w[0];
+        if dy <= tol || dy / mean_abs <= tol {
+            any_tied = true;
+        } else {
+            cuts.push(w[1]);
+        }
+    }
+    if !any_tied {
+        return times.to_vec();
+    }
+    times
+        .iter()
+        .map(|&t| {
+            if !t.is_finite() {
+                return t;
+            }
+            // findInterval: the largest cut ≤ t
+            let i = cuts.partition_point(|&c| c <= t);
+            cuts[i.saturating_sub(1)]
+        })
+        .collect()
+}
+
 /// Right-censored observations: time, event indicator and optional frequency weights.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sample {
