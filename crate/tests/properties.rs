@@ -78,7 +78,7 @@ proptest! {
         );
         let expanded_rows: Vec<(u8, bool, usize, u8)> = rows
             .iter()
-            .flat_map(|r| std::iter::repeat(*r).take(r.3 as usize))
+            .flat_map(|r| std::iter::repeat_n(*r, r.3 as usize))
             .collect();
         let expanded = sample(&expanded_rows);
         let (a, b) = (KaplanMeier::fit(&weighted), KaplanMeier::fit(&expanded));

@@ -249,6 +249,12 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
                 .at(file_loc()),
         );
     }
+    let mut columns = columns;
+    let decimal_comma_columns = if delimiter == b',' {
+        Vec::new()
+    } else {
+        convert_decimal_commas(&headers, &mut columns)
+    };
     let format = match delimiter {
         b'\t' => "TSV",
         b';' => "CSV (semicolon)",
@@ -270,8 +276,58 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
             bom,
             sheet: None,
             sheets: Vec::new(),
+            decimal_comma_columns,
         },
     })
+}
+
+/// A number written with a decimal comma, optionally with '.' or space thousands separators:
+/// `3,5`, `-0,25`, `1.234,5`, `1 234,5`.
+fn decimal_comma_number(cell: &str) -> Option<String> {
+    let t = cell.trim();
+    let (int_part, frac) = t.split_once(',')?;
+    if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (sign, digits) = match int_part.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", int_part.strip_prefix('+').unwrap_or(int_part)),
+    };
+    let groups: Vec<&str> = digits.split(['.', ' ', '\u{a0}']).collect();
+    let ok = !groups.is_empty()
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && (groups.len() == 1
+            || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)));
+    ok.then(|| format!("{sign}{}.{frac}", groups.concat()))
+}
+
+/// In files not separated by commas, converts the columns whose numbers use a decimal comma
+/// (and no cell uses a decimal point) to decimal points. Returns the converted column names.
+fn convert_decimal_commas(headers: &[String], columns: &mut [Vec<String>]) -> Vec<String> {
+    let mut converted = Vec::new();
+    for (h, col) in headers.iter().zip(columns.iter_mut()) {
+        let mut commas = 0;
+        let mut points = 0;
+        for cell in col.iter() {
+            let t = cell.trim();
+            if decimal_comma_number(t).is_some() {
+                commas += 1;
+            } else if t.contains('.') && crate::data::value::parse_number(t).is_some() {
+                points += 1;
+            }
+        }
+        if commas > 0 && points == 0 {
+            for cell in col.iter_mut() {
+                if let Some(n) = decimal_comma_number(cell) {
+                    *cell = n;
+                }
+            }
+            converted.push(h.clone());
+        }
+    }
+    converted
 }
 
 fn csv_error(e: &csv::Error, line: Option<usize>, file_name: &str) -> Error {
@@ -302,8 +358,14 @@ mod tests {
     fn detects_tab_and_semicolon() {
         let t = read_delimited(b"a\tb\n1\t2\n", "x.txt").expect("reads");
         assert_eq!(t.detected.delimiter.as_deref(), Some("tab"));
-        let t = read_delimited(b"a;b\n1,5;2\n", "x.csv").expect("reads");
-        assert_eq!(t.columns[0], vec!["1,5"]);
+        let t = read_delimited(b"a;b;c\n1,5;2;x,y\n-0,25;1.234,5;z\n", "x.csv").expect("reads");
+        assert_eq!(t.columns[0], vec!["1.5", "-0.25"]);
+        assert_eq!(t.columns[1], vec!["2", "1234.5"]);
+        assert_eq!(t.columns[2], vec!["x,y", "z"]);
+        assert_eq!(t.detected.decimal_comma_columns, vec!["a", "b"]);
+        // A column that also has decimal points is left alone.
+        let t = read_delimited(b"a;b\n1,5;1\n2.5;2\n", "x.csv").expect("reads");
+        assert_eq!(t.columns[0], vec!["1,5", "2.5"]);
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct Detected {
     pub sheet: Option<String>,
     /// Every sheet of a workbook.
     pub sheets: Vec<String>,
+    /// Columns whose decimal commas were read as decimal points.
+    pub decimal_comma_columns: Vec<String>,
 }
 
 /// What the page shows about a column.

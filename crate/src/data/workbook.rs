@@ -243,6 +243,7 @@ pub fn read_workbook(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Resu
             bom: false,
             sheet: Some(sheet_name),
             sheets: names,
+            decimal_comma_columns: Vec::new(),
         },
     })
 }

@@ -486,9 +486,10 @@ fn cox_model(
             columns.push(col);
         }
     }
-    // Complete cases only (R's na.omit).
+    // Complete cases only (R's na.omit), including the cluster id when there is one.
     let keep: Vec<usize> = (0..used.len())
         .filter(|&i| columns.iter().all(|c| c[i].is_some()))
+        .filter(|&i| cluster.is_none_or(|c| c.codes[used[i]].is_some()))
         .collect();
     let x: Vec<Vec<f64>> = columns
         .iter()
