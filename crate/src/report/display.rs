@@ -44,7 +44,7 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
         )];
         if !ep.excluded.is_empty() {
             notes.push(format!(
-                "{} of {} rows excluded (missing time, event or group).",
+                "{} of {} rows excluded (the report lists each with its reason).",
                 ep.excluded.len(),
                 ep.n_rows
             ));

@@ -5,6 +5,7 @@ pub mod cohort;
 pub mod compare;
 pub mod derive;
 pub mod display;
+pub mod export;
 pub mod format;
 pub mod guess;
 pub mod prepare;

@@ -97,16 +97,47 @@ impl Workspace {
             .ok_or_else(|| JsError::new("no analysis has run yet"))
     }
 
+    /// A display table of the last report as CSV (`id` as in `report.display.tables`).
+    pub fn table_csv(&self, id: &str) -> Result<String, JsError> {
+        let report = self.last()?;
+        let table = report
+            .display
+            .tables
+            .iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| JsError::new(&format!("there is no table \"{id}\"")))?;
+        Ok(crate::report::export::table_csv(table))
+    }
+
+    /// The Kaplan–Meier tables of an endpoint as CSV (unrounded).
+    pub fn steps_csv(&self, endpoint: usize) -> Result<String, JsError> {
+        Ok(crate::report::export::steps_csv(self.endpoint(endpoint)?))
+    }
+
+    /// The per-row derivation log of a date endpoint as CSV.
+    pub fn derivation_csv(&self, endpoint: usize) -> Result<String, JsError> {
+        Ok(crate::report::export::derivation_csv(
+            self.endpoint(endpoint)?,
+        ))
+    }
+
     /// The Kaplan–Meier figure of endpoint `endpoint` of the last report, as SVG text.
     pub fn km_svg(&self, endpoint: usize) -> Result<String, JsError> {
-        let report = self
-            .report
+        Ok(km_svg(self.endpoint(endpoint)?, &KmPlotOptions::default()))
+    }
+}
+
+impl Workspace {
+    fn last(&self) -> Result<&Report, JsError> {
+        self.report
             .as_ref()
-            .ok_or_else(|| JsError::new("no analysis has run yet"))?;
-        let ep = report
+            .ok_or_else(|| JsError::new("no analysis has run yet"))
+    }
+
+    fn endpoint(&self, endpoint: usize) -> Result<&crate::report::types::EndpointReport, JsError> {
+        self.last()?
             .endpoints
             .get(endpoint)
-            .ok_or_else(|| JsError::new(&format!("there is no endpoint {}", endpoint + 1)))?;
-        Ok(km_svg(ep, &KmPlotOptions::default()))
+            .ok_or_else(|| JsError::new(&format!("there is no endpoint {}", endpoint + 1)))
     }
 }

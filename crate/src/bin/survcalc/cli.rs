@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use survcalc::plot::km::{km_svg, KmPlotOptions};
+use survcalc::report::derive::DateEndpoint;
 use survcalc::report::display::tables_as_text;
 use survcalc::report::settings::{Categorical, ExtraTest};
 use survcalc::report::{analyze, EndpointSpec, Settings};
@@ -50,6 +51,24 @@ struct AnalyzeArgs {
     /// Name of the endpoint in the report.
     #[arg(long, default_value = "Survival")]
     endpoint_name: String,
+    /// Derive the endpoint from dates: column of the start date.
+    #[arg(long)]
+    start_date: Option<String>,
+    /// Column(s) of event dates (repeatable; the earliest is the event), with --start-date.
+    #[arg(long = "event-date")]
+    event_dates: Vec<String>,
+    /// Column of the last-contact date, with --start-date.
+    #[arg(long)]
+    last_contact: Option<String>,
+    /// Unit of derived durations: days, weeks, months (30.4375 days) or years.
+    #[arg(long)]
+    unit: Option<String>,
+    /// Data cut-off date (YYYY-MM-DD): later events are censored at it.
+    #[arg(long)]
+    cutoff: Option<String>,
+    /// Reading of dates like 04/03/2021: auto, day-first or month-first.
+    #[arg(long)]
+    date_order: Option<String>,
     /// Column of groups to compare.
     #[arg(long)]
     group: Option<String>,
@@ -110,9 +129,25 @@ struct AnalyzeArgs {
     /// Write the figures (SVG) into this folder.
     #[arg(long)]
     figures: Option<PathBuf>,
+    /// Write the tables (CSV: display tables, Kaplan–Meier steps, date derivations) into this folder.
+    #[arg(long)]
+    tables: Option<PathBuf>,
     /// Print the JSON report instead of tables.
     #[arg(long)]
     json: bool,
+}
+
+/// Parses a kebab-case option value into one of the core's enums.
+fn parse_enum<T: serde::de::DeserializeOwned>(
+    flag: &str,
+    v: &Option<String>,
+) -> Result<Option<T>, Error> {
+    match v {
+        None => Ok(None),
+        Some(t) => serde_json::from_value(serde_json::Value::String(t.to_lowercase()))
+            .map(Some)
+            .map_err(|_| Error::settings(format!("{flag} does not take \"{t}\""))),
+    }
 }
 
 fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
@@ -145,6 +180,24 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
         }
         (None, None) => {}
         _ => return Err(Error::settings("give both --time and --event")),
+    }
+    if let Some(start) = &args.start_date {
+        let dates = DateEndpoint {
+            start: start.clone(),
+            events: args.event_dates.clone(),
+            last_contact: args.last_contact.clone(),
+            unit: parse_enum("--unit", &args.unit)?.unwrap_or_default(),
+            cutoff: args.cutoff.clone(),
+            date_order: parse_enum("--date-order", &args.date_order)?.unwrap_or_default(),
+        };
+        let unit = dates.unit.name();
+        s.endpoints = vec![EndpointSpec {
+            name: args.endpoint_name.clone(),
+            time: format!("{} ({unit})", args.endpoint_name),
+            event: format!("{} event", args.endpoint_name),
+            event_values: Vec::new(),
+            dates: Some(dates),
+        }];
     }
     if args.group.is_some() {
         s.group = args.group.clone();
@@ -274,6 +327,36 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
                 .collect();
             let path = dir.join(format!("{name}_km.svg"));
             std::fs::write(&path, km_svg(ep, &KmPlotOptions::default())).map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    format!("cannot write {} ({e})", path.display()),
+                )
+            })?;
+        }
+    }
+    if let Some(dir) = &args.tables {
+        use survcalc::report::export::{derivation_csv, steps_csv, table_csv};
+        let mut files: Vec<(String, String)> = report
+            .display
+            .tables
+            .iter()
+            .map(|t| (format!("{}.csv", t.id), table_csv(t)))
+            .collect();
+        for (i, ep) in report.endpoints.iter().enumerate() {
+            files.push((format!("endpoint-{i}-km-steps.csv"), steps_csv(ep)));
+            if ep.derivation.is_some() {
+                files.push((format!("endpoint-{i}-derivation.csv"), derivation_csv(ep)));
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("cannot create the folder {} ({e})", dir.display()),
+            )
+        })?;
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::write(&path, text).map_err(|e| {
                 Error::new(
                     ErrorKind::Io,
                     format!("cannot write {} ({e})", path.display()),
