@@ -1,20 +1,42 @@
-//! Kaplan–Meier figure: step curves by group with censor marks, and the number-at-risk table
-//! beneath, laid out on the same x scale so its columns sit under the time ticks.
+//! Kaplan–Meier figure: step curves by group with censor marks, optional pointwise CI bands,
+//! median lines and cumulative-incidence (1 − S) display, the log-rank p and hazard ratios,
+//! and the number-at-risk table beneath, laid out on the same x scale as the curves so each
+//! count sits under its time tick (it cannot misalign).
 //!
 //! The number at risk printed under tick t is the number still under observation just before t
-//! (that of the first observed time ≥ t), as survminer and R's `summary(fit, times=)` give it.
+//! (that of the first observed time ≥ t), as survminer and R's `summary(fit, times=)` give it;
+//! the optional cumulative-events row counts events up to and including t.
+
+use serde::{Deserialize, Serialize};
 
 use super::axis::breaks;
 use super::svg::{escape, num, PALETTE};
-use crate::report::format::{p_value, time};
+use crate::report::format::{fixed2, p_value, time};
 use crate::report::types::{Curve, EndpointReport};
 
-/// Options of the figure (labels default from the endpoint).
-#[derive(Debug, Clone, Default)]
+/// Options of the figure; every label defaults from the endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct KmPlotOptions {
     pub title: Option<String>,
     pub x_label: Option<String>,
     pub y_label: Option<String>,
+    /// Legend labels in group order (missing entries keep the group's name).
+    pub legend: Vec<String>,
+    /// Shade the pointwise confidence band of each curve.
+    pub ci_bands: bool,
+    /// Dashed lines from 50% to each median.
+    pub median_lines: bool,
+    /// Plot 1 − S(t) (cumulative incidence) instead of S(t).
+    pub cumulative_incidence: bool,
+    /// Hide the log-rank p-value.
+    pub hide_p: bool,
+    /// Annotate the univariable hazard ratios against the reference group.
+    pub hazard_ratios: bool,
+    /// Add cumulative numbers of events under the numbers at risk.
+    pub cumulative_events: bool,
+    /// Last time on the axis (default: the last observed time).
+    pub x_max: Option<f64>,
 }
 
 fn n_at_risk(c: &Curve, t: f64) -> f64 {
@@ -24,6 +46,24 @@ fn n_at_risk(c: &Curve, t: f64) -> f64 {
         .map_or(0.0, |s| s.n_risk)
 }
 
+fn events_by(c: &Curve, t: f64) -> f64 {
+    c.steps
+        .iter()
+        .take_while(|s| s.time <= t)
+        .map(|s| s.n_event)
+        .sum()
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// Draws the endpoint's curves (or the pooled curve without a group) as an SVG document.
 pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
     let curves: Vec<&Curve> = if ep.curves.is_empty() {
@@ -31,20 +71,35 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
     } else {
         ep.curves.iter().collect()
     };
-    let max_t = ep.pooled.steps.last().map_or(1.0, |s| s.time);
+    let label = |k: usize| -> String {
+        opts.legend
+            .get(k)
+            .filter(|l| !l.trim().is_empty())
+            .cloned()
+            .unwrap_or_else(|| curves[k].group.clone())
+    };
+    let last_t = ep.pooled.steps.last().map_or(1.0, |s| s.time);
+    let max_t = opts.x_max.filter(|x| *x > 0.0).unwrap_or(last_t);
     let ticks = breaks(max_t, 8);
     let x_max = *ticks.last().unwrap_or(&1.0);
+    let flip = opts.cumulative_incidence;
+    let val = |s: f64| if flip { 1.0 - s } else { s };
 
-    let label_w = 130.0;
-    let (left, right, top) = (label_w, 24.0, 44.0);
+    let (left, right, top) = (130.0, 24.0, 44.0);
     let width = 820.0;
     let plot_h = 360.0;
     let plot_w = width - left - right;
     let axis_h = 52.0;
     let row_h = 20.0;
     let table_top = top + plot_h + axis_h + 26.0;
-    let height = table_top + row_h * curves.len() as f64 + 16.0;
-    let x = |t: f64| left + plot_w * t / x_max;
+    let risk_rows = curves.len() as f64;
+    let events_top = table_top + row_h * risk_rows + 30.0;
+    let height = if opts.cumulative_events {
+        events_top + row_h * risk_rows + 16.0
+    } else {
+        table_top + row_h * risk_rows + 16.0
+    };
+    let x = |t: f64| left + plot_w * (t.min(x_max)) / x_max;
     let y = |s: f64| top + plot_h * (1.0 - s);
 
     let title = opts.title.clone().unwrap_or_else(|| match &ep.group {
@@ -55,17 +110,21 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
         .x_label
         .clone()
         .unwrap_or_else(|| format!("Time ({})", ep.time));
-    let y_label = opts
-        .y_label
-        .clone()
-        .unwrap_or_else(|| format!("{} probability", ep.name));
+    let y_label = opts.y_label.clone().unwrap_or_else(|| {
+        if flip {
+            format!("Cumulative incidence ({})", ep.name)
+        } else {
+            format!("{} probability", ep.name)
+        }
+    });
 
     let mut s = String::new();
     s.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\" role=\"img\" aria-label=\"{aria}\">\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\" role=\"img\" aria-label=\"{aria}\">\n<title>{t}</title>\n",
         w = num(width),
         h = num(height),
-        aria = escape(&format!("Kaplan–Meier plot: {title}"))
+        aria = escape(&format!("Kaplan–Meier plot: {title}")),
+        t = escape(&title),
     ));
     s.push_str(&format!(
         "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n",
@@ -77,30 +136,28 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
         num(left),
         escape(&title)
     ));
-    // Grid and axes.
     for i in 0..=4 {
         let v = i as f64 * 0.25;
         s.push_str(&format!(
-            "<line x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#e5e5e5\"/>\n<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+            "<line x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#e5e5e5\"/>\n<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}%</text>\n",
             num(left),
             num(left + plot_w),
             num(left - 8.0),
             num(y(v) + 4.0),
-            format_args!("{}%", (v * 100.0) as i32),
+            (v * 100.0) as i32,
             y = num(y(v)),
         ));
     }
     s.push_str(&format!(
-        "<line x1=\"{l}\" x2=\"{l}\" y1=\"{}\" y2=\"{}\" stroke=\"#333\"/>\n<line x1=\"{l}\" x2=\"{}\" y1=\"{b}\" y2=\"{b}\" stroke=\"#333\"/>\n",
+        "<line x1=\"{l}\" x2=\"{l}\" y1=\"{}\" y2=\"{b}\" stroke=\"#333\"/>\n<line x1=\"{l}\" x2=\"{}\" y1=\"{b}\" y2=\"{b}\" stroke=\"#333\"/>\n",
         num(top),
-        num(top + plot_h),
         num(left + plot_w),
         l = num(left),
         b = num(top + plot_h),
     ));
     for &t in &ticks {
         s.push_str(&format!(
-            "<line x1=\"{x}\" x2=\"{x}\" y1=\"{}\" y2=\"{}\" stroke=\"#333\"/>\n<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+            "<line x1=\"{x}\" x2=\"{x}\" y1=\"{}\" y2=\"{}\" stroke=\"#333\"/>\n<text class=\"x-tick\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
             num(top + plot_h),
             num(top + plot_h + 5.0),
             num(top + plot_h + 20.0),
@@ -119,14 +176,58 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
         num(top + plot_h / 2.0),
         escape(&y_label)
     ));
-    // Curves.
+    s.push_str(&format!(
+        "<clipPath id=\"plot-area\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>\n<g clip-path=\"url(#plot-area)\">\n",
+        num(left),
+        num(top - 2.0),
+        num(plot_w + 2.0),
+        num(plot_h + 4.0)
+    ));
+    if opts.ci_bands {
+        for (k, c) in curves.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            // Upper edge forwards, lower edge backwards, both as steps; a band stops where its
+            // limits become undefined (S = 0 for most transforms).
+            let mut upper: Vec<(f64, f64)> = vec![(0.0, 1.0)];
+            let mut lower: Vec<(f64, f64)> = vec![(0.0, 1.0)];
+            let mut band_end = c.steps.last().map_or(0.0, |st| st.time);
+            for st in &c.steps {
+                let (Some(lo), Some(hi)) = (st.lower, st.upper) else {
+                    band_end = st.time;
+                    break;
+                };
+                upper.push((st.time, hi));
+                lower.push((st.time, lo));
+            }
+            if upper.len() < 2 {
+                continue;
+            }
+            let mut d = format!("M{} {}", num(x(0.0)), num(y(val(1.0))));
+            for &(t, v) in &upper[1..] {
+                d.push_str(&format!("H{}V{}", num(x(t)), num(y(val(v)))));
+            }
+            let lo_last = lower.last().map_or(1.0, |p| p.1);
+            d.push_str(&format!("H{}V{}", num(x(band_end)), num(y(val(lo_last)))));
+            for w in lower.windows(2).rev() {
+                d.push_str(&format!("H{}V{}", num(x(w[1].0)), num(y(val(w[0].1)))));
+            }
+            d.push_str(&format!("H{}Z", num(x(0.0))));
+            s.push_str(&format!(
+                "<path class=\"km-band\" d=\"{d}\" fill=\"{colour}\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+            ));
+        }
+    }
     for (k, c) in curves.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
-        let mut d = format!("M{} {}", num(x(0.0)), num(y(1.0)));
+        let mut d = format!("M{} {}", num(x(0.0)), num(y(val(1.0))));
         let mut prev = 1.0;
         for st in &c.steps {
             if st.survival != prev {
-                d.push_str(&format!("H{}V{}", num(x(st.time)), num(y(st.survival))));
+                d.push_str(&format!(
+                    "H{}V{}",
+                    num(x(st.time)),
+                    num(y(val(st.survival)))
+                ));
                 prev = st.survival;
             }
         }
@@ -138,7 +239,7 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
         ));
         let mut marks = String::new();
         for st in c.steps.iter().filter(|st| st.n_censor > 0.0) {
-            let (cx, cy) = (x(st.time), y(st.survival));
+            let (cx, cy) = (x(st.time), y(val(st.survival)));
             marks.push_str(&format!("M{} {}V{}", num(cx), num(cy - 5.0), num(cy + 5.0)));
         }
         if !marks.is_empty() {
@@ -146,70 +247,112 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
                 "<path class=\"km-censor\" d=\"{marks}\" stroke=\"{colour}\" stroke-width=\"1.5\"/>\n"
             ));
         }
+        if opts.median_lines {
+            if let Some(m) = c.median.estimate {
+                s.push_str(&format!(
+                    "<path class=\"km-median\" d=\"M{} {}H{}V{}\" fill=\"none\" stroke=\"{colour}\" stroke-dasharray=\"4 3\"/>\n",
+                    num(left),
+                    num(y(0.5)),
+                    num(x(m)),
+                    num(top + plot_h)
+                ));
+            }
+        }
     }
-    // Legend (top right, inside the plot).
-    if curves.len() > 1 || !ep.curves.is_empty() {
-        let lx = left + plot_w - 210.0;
-        for (k, c) in curves.iter().enumerate() {
+    s.push_str("</g>\n");
+    // Legend (top right, inside the plot; bottom right for cumulative incidence).
+    if !ep.curves.is_empty() {
+        let lx = left + plot_w - 230.0;
+        let base = if flip {
+            top + plot_h - 18.0 * curves.len() as f64 - 8.0
+        } else {
+            top + 16.0
+        };
+        for k in 0..curves.len() {
             let colour = PALETTE[k % PALETTE.len()];
-            let ly = top + 16.0 + 18.0 * k as f64;
+            let ly = base + 18.0 * k as f64;
             s.push_str(&format!(
-                "<line x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"{colour}\" stroke-width=\"3\"/>\n<text x=\"{}\" y=\"{}\">{}</text>\n",
+                "<line x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"{colour}\" stroke-width=\"3\"/>\n<text class=\"legend\" x=\"{}\" y=\"{}\">{}</text>\n",
                 num(lx),
                 num(lx + 22.0),
                 num(lx + 28.0),
                 num(ly + 4.0),
-                escape(&format!("{} (n = {})", c.group, time(Some(c.n)))),
+                escape(&format!("{} (n = {})", truncate(&label(k), 28), time(Some(curves[k].n)))),
                 y = num(ly),
             ));
         }
     }
-    if let Some(t) = ep
-        .tests
-        .iter()
-        .find(|t| t.test == "log-rank" && t.strata.is_none())
-    {
-        if t.df > 0 {
-            s.push_str(&format!(
-                "<text x=\"{}\" y=\"{}\">Log-rank p = {}</text>\n",
-                num(left + 10.0),
-                num(top + plot_h - 10.0),
-                escape(&p_value(t.p).replace('<', "< "))
-            ));
+    let mut notes: Vec<String> = Vec::new();
+    if !opts.hide_p {
+        if let Some(t) = ep
+            .tests
+            .iter()
+            .find(|t| t.test == "log-rank" && t.strata.is_none())
+        {
+            if t.df > 0 {
+                notes.push(format!("Log-rank p = {}", p_value(t.p).replace('<', "< ")));
+            }
         }
     }
-    // Number-at-risk table on the same x scale.
-    s.push_str(&format!(
-        "<text x=\"8\" y=\"{}\" font-weight=\"bold\">Number at risk</text>\n",
-        num(table_top - 8.0)
-    ));
-    for (k, c) in curves.iter().enumerate() {
-        let colour = PALETTE[k % PALETTE.len()];
-        let ry = table_top + row_h * (k as f64 + 0.7);
-        s.push_str(&format!(
-            "<text class=\"risk-label\" x=\"8\" y=\"{}\" fill=\"{colour}\">{}</text>\n",
-            num(ry),
-            escape(&truncate(&c.group, 16))
-        ));
-        for &t in &ticks {
-            s.push_str(&format!(
-                "<text class=\"risk-count\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                num(x(t)),
-                num(ry),
-                time(Some(n_at_risk(c, t)))
-            ));
+    if opts.hazard_ratios {
+        if let Some(m) = ep
+            .cox
+            .iter()
+            .find(|m| m.name == "univariable" && m.error.is_none())
+        {
+            for t in &m.terms {
+                let level = t.term.split_once('=').map_or(t.term.as_str(), |x| x.1);
+                notes.push(format!(
+                    "HR {}: {} ({}–{})",
+                    truncate(level, 18),
+                    fixed2(t.hr),
+                    fixed2(t.lower),
+                    fixed2(t.upper)
+                ));
+            }
         }
+    }
+    let note_base = if flip {
+        top + 20.0
+    } else {
+        top + plot_h - 10.0 - 17.0 * (notes.len().max(1) - 1) as f64
+    };
+    for (i, n) in notes.iter().enumerate() {
+        s.push_str(&format!(
+            "<text class=\"annotation\" x=\"{}\" y=\"{}\">{}</text>\n",
+            num(left + 10.0),
+            num(note_base + 17.0 * i as f64),
+            escape(n)
+        ));
+    }
+    // Number-at-risk table on the same x scale.
+    let mut table = |heading: &str, top_y: f64, value: &dyn Fn(&Curve, f64) -> f64| {
+        s.push_str(&format!(
+            "<text x=\"8\" y=\"{}\" font-weight=\"bold\">{heading}</text>\n",
+            num(top_y - 8.0)
+        ));
+        for (k, c) in curves.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            let ry = top_y + row_h * (k as f64 + 0.7);
+            s.push_str(&format!(
+                "<text class=\"risk-label\" x=\"8\" y=\"{}\" fill=\"{colour}\">{}</text>\n",
+                num(ry),
+                escape(&truncate(&label(k), 16))
+            ));
+            for &t in &ticks {
+                s.push_str(&format!(
+                    "<text class=\"risk-count\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                    num(x(t)),
+                    num(ry),
+                    time(Some(value(c, t)))
+                ));
+            }
+        }
+    };
+    table("Number at risk", table_top, &n_at_risk);
+    if opts.cumulative_events {
+        table("Cumulative events", events_top, &events_by);
     }
     s.push_str("</svg>\n");
     s
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
 }

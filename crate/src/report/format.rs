@@ -5,7 +5,8 @@
 pub fn time(x: Option<f64>) -> String {
     match x {
         None => "NR".to_string(),
-        Some(v) if (v - v.round()).abs() < 1e-9 => format!("{}", v.round()),
+        // `+ 0.0` turns −0 (an empty float sum) into 0.
+        Some(v) if (v - v.round()).abs() < 1e-9 => format!("{}", v.round() + 0.0),
         Some(v) => {
             let s = format!("{v:.2}");
             s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -73,6 +74,7 @@ mod tests {
         assert_eq!(time(Some(3.105)), "3.1");
         assert_eq!(time(Some(12.25)), "12.25");
         assert_eq!(time(None), "NR");
+        assert_eq!(time(Some(-0.0)), "0");
         assert_eq!(time_ci(Some(31.0), Some(18.0), None), "31 (18–NR)");
         assert_eq!(
             percent_ci(Some(0.25), Some(0.0866), Some(0.491)),

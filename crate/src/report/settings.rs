@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::derive::DateEndpoint;
+use crate::plot::km::KmPlotOptions;
 use crate::response::{Denominator, IntervalMethod};
 use crate::survival::conf::ConfType;
 use crate::survival::cox::Ties;
@@ -103,6 +104,8 @@ pub struct Settings {
     pub conf_level: f64,
     pub conf_type: ConfType,
     pub convention: Convention,
+    /// Options of the Kaplan–Meier figure.
+    pub plot: KmPlotOptions,
 }
 
 impl Default for Settings {
@@ -129,6 +132,7 @@ impl Default for Settings {
             conf_level: 0.95,
             conf_type: ConfType::Log,
             convention: Convention::R,
+            plot: KmPlotOptions::default(),
         }
     }
 }

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::data::Table;
 use crate::error::Error;
-use crate::plot::km::{km_svg, KmPlotOptions};
+use crate::plot::km::km_svg;
 use crate::report::{analyze, Report, Settings};
 
 /// The one place core errors become JS errors: the message names file, row, column and value.
@@ -123,7 +123,13 @@ impl Workspace {
 
     /// The Kaplan–Meier figure of endpoint `endpoint` of the last report, as SVG text.
     pub fn km_svg(&self, endpoint: usize) -> Result<String, JsError> {
-        Ok(km_svg(self.endpoint(endpoint)?, &KmPlotOptions::default()))
+        let plot = &self.last()?.settings.plot;
+        Ok(km_svg(self.endpoint(endpoint)?, plot))
+    }
+
+    /// The forest plot of the endpoint's Cox model (multivariable if fitted), if any.
+    pub fn forest_svg(&self, endpoint: usize) -> Result<Option<String>, JsError> {
+        Ok(crate::plot::forest::forest_svg(self.endpoint(endpoint)?))
     }
 }
 

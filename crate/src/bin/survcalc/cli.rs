@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use survcalc::plot::km::{km_svg, KmPlotOptions};
+use survcalc::plot::km::km_svg;
 use survcalc::report::derive::DateEndpoint;
 use survcalc::report::display::tables_as_text;
 use survcalc::report::settings::{Categorical, ExtraTest};
@@ -326,12 +326,18 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
                 .map(|c| if c.is_alphanumeric() { c } else { '_' })
                 .collect();
             let path = dir.join(format!("{name}_km.svg"));
-            std::fs::write(&path, km_svg(ep, &KmPlotOptions::default())).map_err(|e| {
-                Error::new(
-                    ErrorKind::Io,
-                    format!("cannot write {} ({e})", path.display()),
-                )
-            })?;
+            let write = |path: std::path::PathBuf, text: String| {
+                std::fs::write(&path, text).map_err(|e| {
+                    Error::new(
+                        ErrorKind::Io,
+                        format!("cannot write {} ({e})", path.display()),
+                    )
+                })
+            };
+            write(path, km_svg(ep, &report.settings.plot))?;
+            if let Some(svg) = survcalc::plot::forest::forest_svg(ep) {
+                write(dir.join(format!("{name}_forest.svg")), svg)?;
+            }
         }
     }
     if let Some(dir) = &args.tables {
