@@ -42,8 +42,11 @@ fn find_quantile(x: &[f64], y: &[Option<f64>], p: f64, tol: f64, xmax: f64) -> O
     // Drop repeated y values (censorings, or repeated band values), keeping the first.
     let mut dx: Vec<f64> = Vec::with_capacity(x.len());
     let mut dy: Vec<Option<f64>> = Vec::with_capacity(y.len());
+    let mut seen = std::collections::HashSet::with_capacity(y.len());
     for (xi, yi) in x.iter().zip(y) {
-        if !dy.contains(yi) {
+        // R's duplicated(): NA equals NA; -0 and 0 are the same value.
+        let key = yi.map(|v| (v + 0.0).to_bits());
+        if seen.insert(key) {
             dx.push(*xi);
             dy.push(*yi);
         }
