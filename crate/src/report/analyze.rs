@@ -21,7 +21,7 @@ use crate::survival::km::KaplanMeier;
 use crate::survival::landmark::landmarks;
 use crate::survival::quantile::quantiles;
 use crate::survival::rmst::rmst;
-use crate::survival::{aeq_times, Sample};
+use crate::survival::Sample;
 
 /// The quantiles reported for every curve.
 pub const QUANTILE_PROBS: [f64; 3] = [0.25, 0.5, 0.75];
@@ -204,10 +204,9 @@ fn endpoint(
         )
         .with_hint("check the chosen time and event columns"));
     }
-    // Times equal up to floating-point noise are tied, as R's `timefix = TRUE` makes them.
-    let times: Vec<f64> = used.iter().map(|&r| cols.time[r].unwrap_or(0.0)).collect();
+    // Sample::new ties times equal up to floating-point noise, as R's `timefix = TRUE`.
     let sample = Sample::new(
-        aeq_times(&times),
+        used.iter().map(|&r| cols.time[r].unwrap_or(0.0)).collect(),
         used.iter()
             .map(|&r| cols.event[r].unwrap_or(false))
             .collect(),

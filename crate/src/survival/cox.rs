@@ -286,7 +286,9 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, String> {
     // redundant columns: R sets coef to NA when the Cholesky rank is below p (zero row of the
     // generalised inverse). We also do so after non-convergence, where R would print the start
     // value 0 with SE 0.
-    let singular: Vec<bool> = (0..p).map(|j| nf.var[j * p + j] == 0.0).collect();
+    let singular: Vec<bool> = (0..p)
+        .map(|j| !(nf.var[j * p + j] > 0.0 && nf.var[j * p + j].is_finite()))
+        .collect();
     let names = |j: usize| -> String {
         data.term_names
             .get(j)

@@ -76,8 +76,11 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// Builds a sample; times equal up to floating-point noise are tied first ([`aeq_times`]),
+    /// as R's estimators do by default (`timefix = TRUE`).
     pub fn new(time: Vec<f64>, event: Vec<bool>, weights: Option<Vec<f64>>) -> Sample {
         debug_assert_eq!(time.len(), event.len());
+        let time = aeq_times(&time);
         Sample {
             time,
             event,
