@@ -128,3 +128,67 @@ fn missing_file_is_an_error() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot read"), "{err}");
 }
+
+#[test]
+fn settings_file_runs_several_endpoints_and_flags_override_it() {
+    let dir = std::env::temp_dir().join(format!("survcalc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let settings = dir.join("settings.json");
+    std::fs::write(
+        &settings,
+        r#"{"endpoints": [
+              {"name": "OS", "time": "time", "event": "status", "event_values": ["1"]},
+              {"name": "OS2", "time": "time", "event": "status"}],
+            "group": "x", "landmarks": [12], "conf_type": "log-log", "unknown_field": 1}"#,
+    )
+    .expect("writes");
+    let s = settings.to_string_lossy().to_string();
+    let (code, out, err) = survcalc(&[
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--settings",
+        &s,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["endpoints"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["settings"]["conf_type"], "log-log");
+    assert_eq!(v["endpoints"][0]["curves"], v["endpoints"][1]["curves"]);
+    // A flag overrides the file.
+    let (_, out2, _) = survcalc(&[
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--settings",
+        &s,
+        "--conf-type",
+        "log",
+        "--json",
+    ]);
+    let v2: serde_json::Value = serde_json::from_str(&out2).expect("json");
+    assert_eq!(v2["settings"]["conf_type"], "log");
+    // The report's own settings reproduce it.
+    std::fs::write(&settings, v2["settings"].to_string()).expect("writes");
+    let (_, out3, _) = survcalc(&[
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--settings",
+        &s,
+        "--json",
+    ]);
+    assert_eq!(out3, out2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_settings_file_is_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("survcalc-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let settings = dir.join("s.json");
+    std::fs::write(&settings, "{\"conf_level\": \"high\"}").expect("writes");
+    let s = settings.to_string_lossy().to_string();
+    let (code, _, err) = survcalc(&["analyze", "tests/fixtures/aml.csv", "--settings", &s]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not valid"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
