@@ -69,7 +69,7 @@ fn run(set: &Set, conf_type: ConfType, level: f64) -> Report {
             .unwrap_or_default(),
         tau: m["tau"].as_f64(),
         conf_level: level,
-        conf_type,
+        conf_type: Some(conf_type),
         ..Settings::default()
     };
     analyze(&table, &settings).unwrap_or_else(|e| panic!("{}: {e}", set.name))

@@ -8,7 +8,8 @@ use super::display::display_tables;
 use super::prepare::{endpoint_columns, factor, weights, Exclusion, Factor};
 use super::settings::{EndpointSpec, Settings};
 use super::types::{
-    CoxReport, Curve, EndpointReport, Estimate, Report, RmstReport, Software, Step,
+    ConventionMedian, ConventionReport, CoxReport, Curve, EndpointReport, Estimate, Report,
+    RmstReport, Software, Step,
 };
 use crate::data::value::{is_missing, parse_number};
 use crate::data::Table;
@@ -19,7 +20,9 @@ use crate::survival::cox::{self, CoxData, CoxOptions};
 use crate::survival::followup::median_followup;
 use crate::survival::km::KaplanMeier;
 use crate::survival::landmark::landmarks;
-use crate::survival::quantile::quantiles;
+use crate::survival::quantile_conventions::{
+    convention_defaults, describe, quantiles_by, Convention,
+};
 use crate::survival::rmst::rmst;
 use crate::survival::Sample;
 
@@ -301,6 +304,7 @@ fn endpoint(
             cluster,
         )?);
     }
+    let conventions = conventions_of(&sample, &group_rows, group, settings.conf_level);
     Ok(EndpointReport {
         name: spec.name.clone(),
         time: spec.time.clone(),
@@ -316,17 +320,62 @@ fn endpoint(
         tests,
         pairwise,
         cox: cox_reports,
+        conventions,
     })
+}
+
+/// The medians of every curve under each tool's convention and default transform.
+fn conventions_of(
+    sample: &Sample,
+    group_rows: &[Vec<usize>],
+    group: Option<&Factor>,
+    conf_level: f64,
+) -> Vec<ConventionReport> {
+    let mut curves: Vec<(String, KaplanMeier)> = Vec::new();
+    if let Some(g) = group {
+        for (name, rows) in g.levels.iter().zip(group_rows) {
+            curves.push((name.clone(), KaplanMeier::fit(&sample.subset(rows))));
+        }
+    }
+    curves.push(("pooled".to_string(), KaplanMeier::fit(sample)));
+    Convention::ALL
+        .iter()
+        .map(|&c| {
+            let ct = convention_defaults(c);
+            ConventionReport {
+                convention: c,
+                label: c.label().to_string(),
+                conf_type: ct,
+                description: describe(c).to_string(),
+                medians: curves
+                    .iter()
+                    .map(|(name, km)| {
+                        let q = quantiles_by(km, &[0.5], conf_level, ct, c)[0];
+                        ConventionMedian {
+                            group: name.clone(),
+                            median: Estimate {
+                                estimate: q.estimate,
+                                lower: q.lower,
+                                upper: q.upper,
+                            },
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> Curve {
     let km = KaplanMeier::fit(sample);
+    let conf_type = settings.effective_conf_type();
     let z = z_value(settings.conf_level);
-    let q = quantiles(
+    let q = quantiles_by(
         &km,
         &QUANTILE_PROBS,
         settings.conf_level,
-        settings.conf_type,
+        conf_type,
+        settings.convention,
     );
     let median = q.iter().find(|q| q.p == 0.5).map_or(
         Estimate {
@@ -340,12 +389,12 @@ fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> Curve {
             upper: q.upper,
         },
     );
-    let fu = median_followup(sample, settings.conf_level, settings.conf_type);
+    let fu = median_followup(sample, settings.conf_level, conf_type);
     let steps = km
         .steps
         .iter()
         .map(|s| {
-            let (lower, upper) = s.band(z, settings.conf_type);
+            let (lower, upper) = s.band(z, conf_type);
             Step {
                 time: s.time,
                 n_risk: s.n_risk,
@@ -374,12 +423,7 @@ fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> Curve {
         events: km.events,
         median,
         quantiles: q,
-        landmarks: landmarks(
-            &km,
-            &settings.landmarks,
-            settings.conf_level,
-            settings.conf_type,
-        ),
+        landmarks: landmarks(&km, &settings.landmarks, settings.conf_level, conf_type),
         rmst,
         followup: Estimate {
             estimate: fu.estimate,

@@ -39,8 +39,9 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
             .collect();
         rows.push(curve_row(&ep.pooled, "Overall", s.landmarks.len()));
         let mut notes = vec![format!(
-            "Kaplan–Meier; median and {level} CI by R's rule with the {} transform. NR = not reached.",
-            s.conf_type.r_name()
+            "Kaplan–Meier; median and {level} CI by {}'s rule with the {} transform. NR = not reached.",
+            s.convention.label(),
+            s.effective_conf_type().r_name()
         )];
         if !ep.excluded.is_empty() {
             notes.push(format!(
@@ -71,6 +72,43 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
             columns,
             rows,
             notes,
+        });
+    }
+    for (i, ep) in report.endpoints.iter().enumerate() {
+        let Some(first) = ep.conventions.first() else {
+            continue;
+        };
+        let mut columns = vec!["Tool (CI transform)".to_string()];
+        columns.extend(first.medians.iter().map(|m| {
+            if m.group == "pooled" {
+                "Overall".to_string()
+            } else {
+                m.group.clone()
+            }
+        }));
+        let rows = ep
+            .conventions
+            .iter()
+            .map(|c| {
+                let mut row = vec![format!("{} ({})", c.label, c.conf_type.r_name())];
+                row.extend(
+                    c.medians
+                        .iter()
+                        .map(|m| time_ci(m.median.estimate, m.median.lower, m.median.upper)),
+                );
+                row
+            })
+            .collect();
+        tables.push(DisplayTable {
+            id: format!("conventions-{i}"),
+            title: format!("{}: median ({level} CI) by each tool's convention", ep.name),
+            columns,
+            rows,
+            notes: ep
+                .conventions
+                .iter()
+                .map(|c| c.description.clone())
+                .collect(),
         });
     }
     if let Some(r) = &report.response {

@@ -65,14 +65,7 @@ impl ExtraTest {
     }
 }
 
-/// Which convention to follow for the median and its confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Convention {
-    /// R survival's `quantile.survfit` (default).
-    #[default]
-    R,
-}
+pub use crate::survival::quantile_conventions::Convention;
 
 /// Every choice of an analysis. Unknown fields are ignored so newer settings files still load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,7 +95,8 @@ pub struct Settings {
     pub cohort: Option<Vec<String>>,
     pub tau: Option<f64>,
     pub conf_level: f64,
-    pub conf_type: ConfType,
+    /// The CI transform; `None` = the convention's own (log for R, log-log for the others).
+    pub conf_type: Option<ConfType>,
     pub convention: Convention,
     /// Options of the Kaplan–Meier figure.
     pub plot: KmPlotOptions,
@@ -130,9 +124,18 @@ impl Default for Settings {
             cohort: None,
             tau: None,
             conf_level: 0.95,
-            conf_type: ConfType::Log,
+            conf_type: None,
             convention: Convention::R,
             plot: KmPlotOptions::default(),
         }
+    }
+}
+
+impl Settings {
+    /// The CI transform in force: the one chosen, else the convention's default.
+    pub fn effective_conf_type(&self) -> ConfType {
+        self.conf_type.unwrap_or_else(|| {
+            crate::survival::quantile_conventions::convention_defaults(self.convention)
+        })
     }
 }

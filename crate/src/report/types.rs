@@ -10,9 +10,11 @@ use super::derive::DerivationRow;
 use super::prepare::Exclusion;
 use super::settings::Settings;
 use crate::response::ResponseSummary;
+use crate::survival::conf::ConfType;
 use crate::survival::cox::{Concordance, CoxTerm, PhTest, TestStat, Ties};
 use crate::survival::landmark::Landmark;
 use crate::survival::quantile::QuantileEstimate;
+use crate::survival::quantile_conventions::Convention;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Software {
@@ -123,6 +125,23 @@ pub struct CoxReport {
     pub error: Option<String>,
 }
 
+/// The median of one curve under one tool's convention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConventionMedian {
+    pub group: String,
+    pub median: Estimate,
+}
+
+/// What one tool would report for the medians of this endpoint (with its default transform).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConventionReport {
+    pub convention: Convention,
+    pub label: String,
+    pub conf_type: ConfType,
+    pub description: String,
+    pub medians: Vec<ConventionMedian>,
+}
+
 /// One endpoint (PFS, OS, …).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EndpointReport {
@@ -142,6 +161,8 @@ pub struct EndpointReport {
     pub tests: Vec<TestReport>,
     pub pairwise: Vec<PairwiseTest>,
     pub cox: Vec<CoxReport>,
+    /// The medians as R, SAS, Prism and lifelines would each report them.
+    pub conventions: Vec<ConventionReport>,
 }
 
 /// A table of preformatted cells for the page and the CLI's text output.

@@ -109,7 +109,8 @@ pub fn band(surv: f64, std_err: f64, z: f64, conf_type: ConfType) -> (Option<f64
             (finite(lo), finite(hi))
         }
         ConfType::Arcsin => {
-            if surv <= 0.0 {
+            // R: at S = 1, se2 = 0·∞ = NaN and pmax(0, NaN) is NA.
+            if surv <= 0.0 || surv >= 1.0 {
                 return (None, None);
             }
             let se2 = 0.5 * z * std_err * (surv / (1.0 - surv)).sqrt();

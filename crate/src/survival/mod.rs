@@ -2,7 +2,9 @@
 //!
 //! * [`km`]: Kaplan–Meier, Greenwood variance, Nelson–Aalen.
 //! * [`conf`]: pointwise confidence bands (log, log-log, plain, logit, arcsin).
-//! * [`quantile`]: median and other quantiles with confidence intervals (R, SAS, Prism, lifelines rules).
+//! * [`quantile`]: median and other quantiles with confidence intervals, R's rule (`quantile.survfit`).
+//! * [`quantile_conventions`]: the median and quartiles with CIs by the rules of R, SAS PROC
+//!   LIFETEST, GraphPad Prism and lifelines.
 //! * [`landmark`]: survival at fixed times (R `summary(fit, times=, extend=TRUE)`).
 //! * [`rmst`]: restricted mean survival time.
 //! * [`followup`]: median follow-up by reverse Kaplan–Meier.
@@ -20,6 +22,7 @@ pub mod km;
 pub mod landmark;
 pub mod logrank;
 pub mod quantile;
+pub mod quantile_conventions;
 pub mod rmst;
 
 /// R's `aeqSurv` (survival 3.x, `timefix = TRUE` in `survfit`, `survdiff` and `coxph`): times

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use survcalc::plot::km::km_svg;
 use survcalc::report::derive::DateEndpoint;
 use survcalc::report::display::tables_as_text;
-use survcalc::report::settings::{Categorical, ExtraTest};
+use survcalc::report::settings::{Categorical, Convention, ExtraTest};
 use survcalc::report::{analyze, EndpointSpec, Settings};
 use survcalc::survival::conf::ConfType;
 use survcalc::{Error, ErrorKind};
@@ -111,10 +111,10 @@ struct AnalyzeArgs {
     /// Confidence level.
     #[arg(long)]
     conf_level: Option<f64>,
-    /// CI transform: log, log-log, plain, logit or arcsin.
+    /// CI transform: log, log-log, plain, logit or arcsin (default: the convention's own).
     #[arg(long)]
     conf_type: Option<String>,
-    /// Median convention: r.
+    /// Median convention: r, sas, prism or lifelines (default r).
     #[arg(long)]
     convention: Option<String>,
     /// Extra comparison test (repeatable): fleming-harrington:P:Q, gehan-breslow, tarone-ware, trend.
@@ -261,11 +261,11 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
         s.conf_level = c;
     }
     if let Some(c) = &args.conf_type {
-        s.conf_type = ConfType::parse(c).ok_or_else(|| {
+        s.conf_type = Some(ConfType::parse(c).ok_or_else(|| {
             Error::settings(format!(
                 "--conf-type takes log, log-log, plain, logit or arcsin, not \"{c}\""
             ))
-        })?;
+        })?);
     }
     if !args.tests.is_empty() {
         s.tests = args
@@ -287,12 +287,11 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
         s.cohort = Some(c.clone());
     }
     if let Some(c) = &args.convention {
-        s.convention = serde_json::from_value(serde_json::Value::String(c.to_lowercase()))
-            .map_err(|_| {
-                Error::settings(format!(
-                    "--convention: only \"r\" is available so far, not \"{c}\""
-                ))
-            })?;
+        s.convention = Convention::parse(c).ok_or_else(|| {
+            Error::settings(format!(
+                "--convention: expected r, sas, prism or lifelines, not \"{c}\""
+            ))
+        })?;
     }
     Ok(s)
 }
