@@ -33,7 +33,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rows: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1000);
     let ties = args.get(2).is_none_or(|s| s != "continuous");
-    let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20_261_125);
+    let seed: u64 = args
+        .get(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_125);
     let mut rng = Rng(seed);
     let out = std::io::stdout();
     let mut w = std::io::BufWriter::new(out.lock());
@@ -55,9 +58,17 @@ fn main() {
         }
         let weight = 1 + rng.next_u64() % 3;
         let _ = if ties {
-            writeln!(w, "P{i},{},{age:.1},{x1:.4},{t},{status},{weight}", ["A", "B", "C"][g])
+            writeln!(
+                w,
+                "P{i},{},{age:.1},{x1:.4},{t},{status},{weight}",
+                ["A", "B", "C"][g]
+            )
         } else {
-            writeln!(w, "P{i},{},{age:.1},{x1:.4},{t:.6},{status},{weight}", ["A", "B", "C"][g])
+            writeln!(
+                w,
+                "P{i},{},{age:.1},{x1:.4},{t:.6},{status},{weight}",
+                ["A", "B", "C"][g]
+            )
         };
     }
 }

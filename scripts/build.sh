@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the page into www/: the Rust core as WebAssembly (www/pkg/), the TypeScript (www/js/)
+# and the synthetic example data (www/example/). Run scripts/setup.sh first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+
+t0=$SECONDS
+last=$SECONDS
+step() {
+  printf '\nbuild: %s  (previous step %ds)\n' "$*" $((SECONDS - last))
+  last=$SECONDS
+}
+
+step "cargo build (wasm32, release)"
+cargo build --release --target wasm32-unknown-unknown -p survcalc --lib
+
+step "wasm-bindgen --target web -> www/pkg/"
+rm -rf www/pkg
+wasm-bindgen --target web --out-dir www/pkg "$TARGET_DIR/wasm32-unknown-unknown/release/survcalc.wasm"
+
+WASM=www/pkg/survcalc_bg.wasm
+before=$(stat -c %s "$WASM")
+step "wasm-opt -Oz (binaryen from node_modules)"
+npx --no-install wasm-opt -Oz "$WASM" -o "$WASM"
+
+step "example data -> www/example/"
+node scripts/make-example.mjs www/example/netg3_example.csv
+
+step "TypeScript -> www/js/"
+rm -rf www/js
+npx --no-install tsc -p www/tsconfig.json
+
+raw=$(stat -c %s "$WASM")
+gz=$(gzip -9 -c "$WASM" | wc -c)
+js=$(stat -c %s www/pkg/survcalc.js)
+jsgz=$(gzip -9 -c www/pkg/survcalc.js | wc -c)
+printf '\nbuild: %s: %s bytes (%s before wasm-opt), %s bytes gzipped\n' "$WASM" "$raw" "$before" "$gz"
+printf 'build: www/pkg/survcalc.js: %s bytes, %s bytes gzipped\n' "$js" "$jsgz"
+printf 'build: done in %ds (last step %ds)\n' $((SECONDS - t0)) $((SECONDS - last))

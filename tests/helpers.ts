@@ -1,0 +1,74 @@
+// Shared fixtures for the end-to-end tests: every test also checks that the page logged no
+// console errors or warnings, threw nothing, and requested nothing from another origin.
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES = join(ROOT, 'tests', 'fixtures');
+export const SCREENSHOTS = join(ROOT, 'tests', 'screenshots');
+
+export interface PageWatch {
+  console: string[];
+  requests: string[];
+  wasmContentTypes: string[];
+}
+
+export const test = base.extend<{ watch: PageWatch }>({
+  watch: [
+    async ({ page, baseURL }, use) => {
+      const watch: PageWatch = { console: [], requests: [], wasmContentTypes: [] };
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' || msg.type() === 'warning') watch.console.push(`${msg.type()}: ${msg.text()}`);
+      });
+      page.on('pageerror', (error) => watch.console.push(`pageerror: ${error.message}`));
+      page.on('request', (request) => watch.requests.push(request.url()));
+      page.on('response', (response) => {
+        if (response.url().endsWith('.wasm')) watch.wasmContentTypes.push(response.headers()['content-type'] ?? '');
+      });
+      await use(watch);
+      // After every test: a clean console, and no request left the page's origin (blob: URLs of
+      // downloads are same-origin by construction).
+      expect(watch.console, 'console errors or warnings').toEqual([]);
+      const origin = new URL(baseURL ?? 'http://127.0.0.1/').origin;
+      const foreign = watch.requests.filter((url) => !url.startsWith('blob:') && new URL(url).origin !== origin);
+      expect(foreign, 'requests to other origins').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Opens the page and waits until the first analysis (the bundled example) is on screen. */
+export async function openPage(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', '1');
+}
+
+/** The number of analyses the page has run so far (body[data-runs]). */
+export async function runs(page: Page): Promise<number> {
+  return Number((await page.locator('body').getAttribute('data-runs')) ?? '0');
+}
+
+/** Runs `action` and waits until the page has run at least one more analysis. */
+export async function afterAnalysis(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const before = await runs(page);
+  await action();
+  await expect.poll(() => runs(page)).toBeGreaterThan(before);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-full.png`), fullPage: true });
+}
+
+/** The text of every cell of the table with the given core id, row by row. */
+export async function tableCells(page: Page, id: string): Promise<string[][]> {
+  return page.locator(`table[data-table-id="${id}"] tbody tr`).evaluateAll((rows) =>
+    rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent ?? '')),
+  );
+}
