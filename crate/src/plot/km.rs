@@ -51,7 +51,7 @@ fn events_by(c: &Curve, t: f64) -> f64 {
         .iter()
         .take_while(|s| s.time <= t)
         .map(|s| s.n_event)
-        .sum()
+        .fold(0.0, |a, b| a + b)
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -251,7 +251,7 @@ pub fn cohort_table(
                 levels: levels.clone(),
                 groups: (0..=n_groups)
                     .map(|i| {
-                        let n: f64 = counts[i].iter().sum();
+                        let n: f64 = counts[i].iter().fold(0.0, |a, b| a + b);
                         CategoricalSummary {
                             group: group_names[i].clone(),
                             n,
