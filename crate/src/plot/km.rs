@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::axis::breaks;
 use super::svg::{escape, num, PALETTE};
-use crate::report::format::{fixed2, p_value, time};
+use crate::report::format::{p_value, ratio_ci, time};
 use crate::report::types::{Curve, EndpointReport};
 
 /// Options of the figure; every label defaults from the endpoint.
@@ -303,24 +303,30 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
             for t in &m.terms {
                 let level = t.term.split_once('=').map_or(t.term.as_str(), |x| x.1);
                 notes.push(format!(
-                    "HR {}: {} ({}–{})",
+                    "HR {}: {}",
                     truncate(level, 18),
-                    fixed2(t.hr),
-                    fixed2(t.lower),
-                    fixed2(t.upper)
+                    ratio_ci(t.hr, t.lower, t.upper)
                 ));
             }
         }
     }
-    let note_base = if flip {
-        top + 20.0
+    // Annotations sit with the legend at the right, where curves that fall (or, for 1 − S,
+    // rise) early leave room: below the legend, or above it when the legend is at the bottom.
+    let lx = left + plot_w - 230.0;
+    let n_legend = if ep.curves.is_empty() {
+        0
     } else {
-        top + plot_h - 10.0 - 17.0 * (notes.len().max(1) - 1) as f64
+        curves.len()
+    };
+    let note_base = if flip {
+        top + plot_h - 18.0 * n_legend as f64 - 14.0 - 17.0 * notes.len() as f64
+    } else {
+        top + 16.0 + 18.0 * n_legend as f64 + 10.0
     };
     for (i, n) in notes.iter().enumerate() {
         s.push_str(&format!(
             "<text class=\"annotation\" x=\"{}\" y=\"{}\">{}</text>\n",
-            num(left + 10.0),
+            num(lx),
             num(note_base + 17.0 * i as f64),
             escape(n)
         ));

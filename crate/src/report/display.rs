@@ -1,15 +1,17 @@
 //! The report's tables as preformatted text cells: what the page shows and the CLI prints.
 
 use super::cohort::{CohortTable, CohortVariable};
-use super::format::{count, fixed2, p_value, percent_ci, time, time_ci};
+use super::format::{
+    count, fixed2, p_value, percent_ci, ratio_ci, time, time_ci_fixed, time_decimals,
+};
 use super::types::{Curve, DisplayTable, Report};
 
-fn curve_row(c: &Curve, label: &str, n_landmarks: usize) -> Vec<String> {
+fn curve_row(c: &Curve, label: &str, n_landmarks: usize, dec: usize) -> Vec<String> {
     let mut row = vec![
         label.to_string(),
         count(c.n),
         count(c.events),
-        time_ci(c.median.estimate, c.median.lower, c.median.upper),
+        time_ci_fixed(c.median.estimate, c.median.lower, c.median.upper, dec),
     ];
     for l in c.landmarks.iter().take(n_landmarks) {
         row.push(percent_ci(Some(l.survival), l.lower, l.upper));
@@ -23,6 +25,7 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
     let level = format!("{}%", (s.conf_level * 100.0 * 1e6).round() / 1e6);
     let mut tables = Vec::new();
     for (i, ep) in report.endpoints.iter().enumerate() {
+        let dec = time_decimals(ep.pooled.steps.iter().map(|s| s.time));
         let mut columns = vec![
             ep.group.clone().unwrap_or_else(|| "Group".to_string()),
             "N".to_string(),
@@ -35,9 +38,9 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
         let mut rows: Vec<Vec<String>> = ep
             .curves
             .iter()
-            .map(|c| curve_row(c, &c.group, s.landmarks.len()))
+            .map(|c| curve_row(c, &c.group, s.landmarks.len(), dec))
             .collect();
-        rows.push(curve_row(&ep.pooled, "Overall", s.landmarks.len()));
+        rows.push(curve_row(&ep.pooled, "Overall", s.landmarks.len(), dec));
         let mut notes = vec![format!(
             "Kaplan–Meier; median and {level} CI by {}'s rule with the {} transform. NR = not reached.",
             s.convention.label(),
@@ -78,6 +81,7 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
         let Some(first) = ep.conventions.first() else {
             continue;
         };
+        let dec = time_decimals(ep.pooled.steps.iter().map(|s| s.time));
         let mut columns = vec!["Tool (CI transform)".to_string()];
         columns.extend(first.medians.iter().map(|m| {
             if m.group == "pooled" {
@@ -91,11 +95,9 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
             .iter()
             .map(|c| {
                 let mut row = vec![format!("{} ({})", c.label, c.conf_type.r_name())];
-                row.extend(
-                    c.medians
-                        .iter()
-                        .map(|m| time_ci(m.median.estimate, m.median.lower, m.median.upper)),
-                );
+                row.extend(c.medians.iter().map(|m| {
+                    time_ci_fixed(m.median.estimate, m.median.lower, m.median.upper, dec)
+                }));
                 row
             })
             .collect();
@@ -236,7 +238,7 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
                     ep.name.clone(),
                     m.name.clone(),
                     t.term.clone(),
-                    format!("{} ({}–{})", fixed2(t.hr), fixed2(t.lower), fixed2(t.upper)),
+                    ratio_ci(t.hr, t.lower, t.upper),
                     p_value(t.p),
                 ]);
             }

@@ -14,12 +14,74 @@ pub fn time(x: Option<f64>) -> String {
     }
 }
 
+/// How many decimals (0 to 2) the data's times are written with, so every time of an
+/// endpoint is shown alike ("59.10" beside "43.76", not "59.1").
+pub fn time_decimals(times: impl Iterator<Item = f64>) -> usize {
+    let mut dec = 0;
+    for t in times {
+        while dec < 2 {
+            let scaled = t * [1.0, 10.0, 100.0][dec];
+            if (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0) {
+                break;
+            }
+            dec += 1;
+        }
+        if dec == 2 {
+            break;
+        }
+    }
+    dec
+}
+
+/// A time with the data's number of decimals; `None` is "NR". A midpoint between two times
+/// (R's median rule) may need one decimal more, and gets it: 3.105, not 3.10.
+pub fn time_fixed(x: Option<f64>, decimals: usize) -> String {
+    match x {
+        None => "NR".to_string(),
+        Some(v) => {
+            let scaled = v * [1.0, 10.0, 100.0, 1000.0][decimals.min(3)];
+            let extra = usize::from((scaled - scaled.round()).abs() > 1e-6 * scaled.abs().max(1.0));
+            format!("{:.*}", (decimals + extra).min(3), v + 0.0)
+        }
+    }
+}
+
+/// An estimate with its interval, "12.3 (8.1–NR)", with `decimals` decimals.
+pub fn time_ci_fixed(
+    est: Option<f64>,
+    lo: Option<f64>,
+    hi: Option<f64>,
+    decimals: usize,
+) -> String {
+    if est.is_none() && lo.is_none() && hi.is_none() {
+        return "NR".to_string();
+    }
+    format!(
+        "{} ({}–{})",
+        time_fixed(est, decimals),
+        time_fixed(lo, decimals),
+        time_fixed(hi, decimals)
+    )
+}
+
 /// An estimate with its interval, "12.3 (8.1–NR)".
 pub fn time_ci(est: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
     if est.is_none() && lo.is_none() && hi.is_none() {
         return "NR".to_string();
     }
     format!("{} ({}–{})", time(est), time(lo), time(hi))
+}
+
+/// A hazard ratio with its interval; a limit that is not estimable (infinite) is "NE".
+pub fn ratio_ci(est: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
+    let f = |x: Option<f64>| match x {
+        Some(v) if v.is_finite() => format!("{v:.2}"),
+        _ => "NE".to_string(),
+    };
+    match est {
+        None => "NE".to_string(),
+        Some(_) => format!("{} ({}–{})", f(est), f(lo), f(hi)),
+    }
 }
 
 /// A proportion as a percentage with one decimal, "72.2%"; `None` is "–".
@@ -83,5 +145,18 @@ mod tests {
         assert_eq!(p_value(Some(0.0653)), "0.065");
         assert_eq!(p_value(Some(0.0001)), "<0.001");
         assert_eq!(fixed2(Some(3.3958)), "3.40");
+        assert_eq!(time_decimals([1.0, 2.5, 3.25].into_iter()), 2);
+        assert_eq!(time_decimals([1.0, 20.0].into_iter()), 0);
+        assert_eq!(time_decimals([0.1, 20.0].into_iter()), 1);
+        assert_eq!(time_decimals([1.0 / 3.0].into_iter()), 2);
+        assert_eq!(
+            time_ci_fixed(Some(59.1), Some(43.76), None, 2),
+            "59.10 (43.76–NR)"
+        );
+        assert_eq!(ratio_ci(Some(0.0), Some(0.0), None), "0.00 (0.00–NE)");
+        assert_eq!(time_fixed(Some(3.105), 2), "3.105");
+        assert_eq!(time_fixed(Some(52.5), 0), "52.5");
+        assert_eq!(time_fixed(Some(31.0), 0), "31");
+        assert_eq!(ratio_ci(None, None, None), "NE");
     }
 }
