@@ -2,7 +2,8 @@
 // browser builds cannot be fetched here). `npm test` builds www/ first; see scripts/test.sh.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8123;
+// E2E_PORT lets two runs (say, a developer's and a clean-clone check) share a machine.
+const PORT = Number(process.env.E2E_PORT ?? 8123);
 
 export default defineConfig({
   testDir: 'tests',
