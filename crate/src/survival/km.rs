@@ -76,7 +76,10 @@ impl KaplanMeier {
     /// Fits the curve using a precomputed order of `sample` by time.
     pub fn fit_ordered(sample: &Sample, order: &[usize]) -> KaplanMeier {
         // fold from +0.0: an empty float `sum()` is −0.0, which would print as "-0".
-        let total: f64 = order.iter().map(|&i| sample.weight(i)).fold(0.0, |a, b| a + b);
+        let total: f64 = order
+            .iter()
+            .map(|&i| sample.weight(i))
+            .fold(0.0, |a, b| a + b);
         let events: f64 = order
             .iter()
             .filter(|&&i| sample.event[i])
