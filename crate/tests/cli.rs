@@ -192,3 +192,55 @@ fn bad_settings_file_is_a_clear_error() {
     assert!(err.contains("is not valid"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn subset_and_p_style() {
+    let (code, out, err) = survcalc(&[
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "x",
+        "--subset",
+        "time<=40",
+        "--p-style",
+        "jama",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let ep = &v["endpoints"][0];
+    assert_eq!(ep["n_rows"], 23);
+    assert_eq!(ep["n_used"], 18);
+    assert_eq!(ep["excluded"][0]["reason"], "not in the subset (time ≤ 40)");
+    let notes = ep["excluded"].as_array().map(Vec::len);
+    assert_eq!(notes, Some(5));
+    let (_, text, _) = survcalc(&[
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "x",
+        "--p-style",
+        "jama",
+    ]);
+    assert!(text.contains("p = .07."), "{text}");
+    let (code, _, err) = survcalc(&[
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--subset",
+        "time<x",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a number"), "{err}");
+}

@@ -3,6 +3,7 @@
 
 use survcalc::plot::forest::forest_svg;
 use survcalc::plot::km::{km_svg, KmPlotOptions};
+use survcalc::report::format::PStyle;
 use survcalc::report::{analyze, EndpointSpec, Settings};
 
 const HOSTILE: &str = "time,status,arm\n1,1,<script>alert(1)</script>\n2,0,<script>alert(1)</script>\n3,1,\"<img src=x onerror=alert(2)>\"\n5,1,\"<img src=x onerror=alert(2)>\"\n8,0,B&B\n9,1,B&B\n";
@@ -29,13 +30,13 @@ fn report(csv: &str) -> survcalc::report::Report {
 #[test]
 fn user_text_is_escaped() {
     let r = report(HOSTILE);
-    let svg = km_svg(&r.endpoints[0], &KmPlotOptions::default());
+    let svg = km_svg(&r.endpoints[0], &KmPlotOptions::default(), PStyle::Default);
     assert!(!svg.contains("<script"), "{svg}");
     assert!(!svg.contains("<img"), "{svg}");
     assert!(!svg.contains("<b>"), "{svg}");
     assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(svg.contains("B&amp;B"));
-    let forest = forest_svg(&r.endpoints[0]).expect("a model");
+    let forest = forest_svg(&r.endpoints[0], PStyle::Default).expect("a model");
     assert!(!forest.contains("<img") && !forest.contains("<script"));
 }
 
@@ -58,7 +59,7 @@ fn risk_counts_sit_under_the_ticks() {
     ))
     .expect("fixture");
     let r = report(&csv.replace(",x\n", ",arm\n"));
-    let svg = km_svg(&r.endpoints[0], &KmPlotOptions::default());
+    let svg = km_svg(&r.endpoints[0], &KmPlotOptions::default(), PStyle::Default);
     let ticks = xs(&svg, "x-tick");
     let counts = xs(&svg, "risk-count");
     assert!(ticks.len() >= 5);
@@ -77,7 +78,7 @@ fn options_add_their_elements() {
     ))
     .expect("fixture");
     let r = report(&csv.replace(",x\n", ",arm\n"));
-    let plain = km_svg(&r.endpoints[0], &KmPlotOptions::default());
+    let plain = km_svg(&r.endpoints[0], &KmPlotOptions::default(), PStyle::Default);
     assert!(!plain.contains("km-band") && !plain.contains("km-median"));
     let opts = KmPlotOptions {
         ci_bands: true,
@@ -88,7 +89,7 @@ fn options_add_their_elements() {
         legend: vec!["Maint.".into()],
         ..KmPlotOptions::default()
     };
-    let svg = km_svg(&r.endpoints[0], &opts);
+    let svg = km_svg(&r.endpoints[0], &opts, PStyle::Default);
     assert_eq!(svg.matches("class=\"km-band\"").count(), 2);
     assert_eq!(svg.matches("class=\"km-median\"").count(), 2);
     assert!(svg.contains("Cumulative events"));
@@ -101,6 +102,7 @@ fn options_add_their_elements() {
             cumulative_incidence: true,
             ..KmPlotOptions::default()
         },
+        PStyle::Default,
     );
     assert!(ci.contains("Cumulative incidence"));
 }

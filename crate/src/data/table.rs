@@ -95,6 +95,22 @@ impl Table {
         }
     }
 
+    /// The table restricted to rows `keep` (positions keep their original row numbers).
+    pub fn select_rows(&self, keep: &[usize]) -> Table {
+        Table {
+            file_name: self.file_name.clone(),
+            headers: self.headers.clone(),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| keep.iter().map(|&r| c[r].clone()).collect())
+                .collect(),
+            row_lines: keep.iter().map(|&r| self.row_lines[r]).collect(),
+            source_columns: self.source_columns.clone(),
+            detected: self.detected.clone(),
+        }
+    }
+
     pub fn cell(&self, row: usize, col: usize) -> &str {
         &self.columns[col][row]
     }

@@ -3,12 +3,12 @@
 //! the HR (CI) and p printed to the right.
 
 use super::svg::{escape, num};
-use crate::report::format::{fixed2, p_value};
+use crate::report::format::{fixed2, p_value_styled, PStyle};
 use crate::report::types::EndpointReport;
 
 /// Draws the terms of the endpoint's multivariable model if there is one, else the
 /// univariable one. `None` if no model has terms with an estimate.
-pub fn forest_svg(ep: &EndpointReport) -> Option<String> {
+pub fn forest_svg(ep: &EndpointReport, p_style: PStyle) -> Option<String> {
     let model = ep
         .cox
         .iter()
@@ -131,7 +131,7 @@ pub fn forest_svg(ep: &EndpointReport) -> Option<String> {
             )),
             num(left + label_w + plot_w + 190.0),
             num(cy + 4.0),
-            escape(&p_value(t.p))
+            escape(&p_value_styled(t.p, p_style))
         ));
     }
     s.push_str("</svg>\n");

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::axis::breaks;
 use super::svg::{escape, num, PALETTE};
-use crate::report::format::{p_value, ratio_ci, time};
+use crate::report::format::{p_value_styled, ratio_ci, time, PStyle};
 use crate::report::types::{Curve, EndpointReport};
 
 /// Options of the figure; every label defaults from the endpoint.
@@ -65,7 +65,7 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// Draws the endpoint's curves (or the pooled curve without a group) as an SVG document.
-pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
+pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions, p_style: PStyle) -> String {
     let curves: Vec<&Curve> = if ep.curves.is_empty() {
         vec![&ep.pooled]
     } else {
@@ -290,7 +290,10 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions) -> String {
             .find(|t| t.test == "log-rank" && t.strata.is_none())
         {
             if t.df > 0 {
-                notes.push(format!("Log-rank p = {}", p_value(t.p).replace('<', "< ")));
+                notes.push(format!(
+                    "Log-rank p = {}",
+                    p_value_styled(t.p, p_style).replace('<', "< ")
+                ));
             }
         }
     }

@@ -7,6 +7,7 @@ use super::derive::derive;
 use super::display::display_tables;
 use super::prepare::{endpoint_columns, factor, weights, Exclusion, Factor};
 use super::settings::{EndpointSpec, Settings};
+use super::subset::subset_reasons;
 use super::types::{
     ConventionMedian, ConventionReport, CoxReport, Curve, EndpointReport, Estimate, Report,
     RmstReport, Software, Step,
@@ -38,7 +39,33 @@ pub fn analyze(table: &Table, settings: &Settings) -> Result<Report> {
     run(table, settings).map_err(|e| e.in_file(&table.file_name))
 }
 
-fn run(table: &Table, settings: &Settings) -> Result<Report> {
+fn run(full_table: &Table, settings: &Settings) -> Result<Report> {
+    // Rows outside the subset are dropped first and listed among each endpoint's exclusions.
+    let reasons = subset_reasons(full_table, &settings.subset)?;
+    let outside: Vec<Exclusion> = reasons
+        .iter()
+        .enumerate()
+        .filter_map(|(r, reason)| {
+            reason.as_ref().map(|reason| Exclusion {
+                row: full_table.row_lines[r],
+                reason: reason.clone(),
+            })
+        })
+        .collect();
+    let subset_table;
+    let table = if outside.is_empty() {
+        full_table
+    } else {
+        let keep: Vec<usize> = (0..reasons.len())
+            .filter(|&r| reasons[r].is_none())
+            .collect();
+        if keep.is_empty() {
+            return Err(Error::settings("no row matches the subset conditions")
+                .with_hint("check the subset's columns and values"));
+        }
+        subset_table = full_table.select_rows(&keep);
+        &subset_table
+    };
     if settings.endpoints.is_empty() && settings.response.is_none() {
         return Err(
             Error::settings("no endpoint and no response column is chosen").with_hint(
@@ -91,7 +118,7 @@ fn run(table: &Table, settings: &Settings) -> Result<Report> {
 
     let mut endpoints = Vec::new();
     for spec in &settings.endpoints {
-        endpoints.push(endpoint(
+        let mut ep = endpoint(
             table,
             settings,
             spec,
@@ -99,7 +126,15 @@ fn run(table: &Table, settings: &Settings) -> Result<Report> {
             strata.as_ref(),
             cluster.as_ref(),
             w.as_deref(),
-        )?);
+        )?;
+        if !outside.is_empty() {
+            ep.n_rows = full_table.n_rows();
+            let mut all = outside.clone();
+            all.append(&mut ep.excluded);
+            all.sort_by_key(|e| e.row);
+            ep.excluded = all;
+        }
+        endpoints.push(ep);
     }
     let response = match &settings.response {
         Some(col) => Some(response(
@@ -130,7 +165,7 @@ fn run(table: &Table, settings: &Settings) -> Result<Report> {
             name: "survcalc".to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
         },
-        file: table.file_name.clone(),
+        file: full_table.file_name.clone(),
         settings: settings.clone(),
         endpoints,
         response,

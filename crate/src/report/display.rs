@@ -2,7 +2,7 @@
 
 use super::cohort::{CohortTable, CohortVariable};
 use super::format::{
-    count, fixed2, p_value, percent_ci, ratio_ci, time, time_ci_fixed, time_decimals,
+    count, fixed2, p_value_styled, percent_ci, ratio_ci, time, time_ci_fixed, time_decimals,
 };
 use super::types::{Curve, DisplayTable, Report};
 
@@ -22,6 +22,7 @@ fn curve_row(c: &Curve, label: &str, n_landmarks: usize, dec: usize) -> Vec<Stri
 /// Every table of the report.
 pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
     let s = &report.settings;
+    let pv = |p: Option<f64>| p_value_styled(p, s.p_style);
     let level = format!("{}%", (s.conf_level * 100.0 * 1e6).round() / 1e6);
     let mut tables = Vec::new();
     for (i, ep) in report.endpoints.iter().enumerate() {
@@ -62,7 +63,7 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
                 "Log-rank test: χ² = {} on {} df, p = {}.",
                 fixed2(t.chisq),
                 t.df,
-                p_value(t.p)
+                pv(t.p)
             ));
         }
         tables.push(DisplayTable {
@@ -151,7 +152,7 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
                     "χ² test"
                 },
                 t.outcome.label(),
-                p_value(t.p)
+                pv(t.p)
             ));
         }
         tables.push(DisplayTable {
@@ -180,7 +181,7 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
                 },
                 fixed2(t.chisq),
                 t.df.to_string(),
-                p_value(t.p),
+                pv(t.p),
             ]);
         }
     }
@@ -203,9 +204,9 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
                 ep.name.clone(),
                 format!("{} vs {}", t.group1, t.group2),
                 fixed2(t.chisq),
-                p_value(t.p),
-                p_value(t.p_holm),
-                p_value(t.p_bh),
+                pv(t.p),
+                pv(t.p_holm),
+                pv(t.p_bh),
             ]);
         }
     }
@@ -239,7 +240,7 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
                     m.name.clone(),
                     t.term.clone(),
                     ratio_ci(t.hr, t.lower, t.upper),
-                    p_value(t.p),
+                    pv(t.p),
                 ]);
             }
         }

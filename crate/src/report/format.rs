@@ -1,5 +1,7 @@
 //! Number formatting shared by the CLI's text output and the page (the page formats nothing).
 
+use serde::{Deserialize, Serialize};
+
 /// A time or duration: integers without decimals, else at most two decimals (trailing zeros
 /// trimmed). `None` (not reached) is "NR".
 pub fn time(x: Option<f64>) -> String {
@@ -102,12 +104,76 @@ pub fn percent_ci(est: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String 
     }
 }
 
+/// How p-values are printed (journal styles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "style")]
+pub enum PStyle {
+    /// Three decimals, "<0.001" below.
+    #[default]
+    Default,
+    /// NEJM: two decimals above 0.01, three between 0.001 and 0.01, "<0.001" below.
+    Nejm,
+    /// JAMA: as NEJM but without the leading zero (".04", "<.001").
+    Jama,
+    /// The Lancet: two significant figures, "<0.0001" below, decimal point as a mid-dot.
+    Lancet,
+    /// A fixed number of decimals, "<0.00…1" below the smallest printable value.
+    Digits { digits: usize },
+}
+
 /// A p-value: "<0.001", else three decimals.
 pub fn p_value(p: Option<f64>) -> String {
-    match p {
-        None => "–".to_string(),
-        Some(p) if p < 0.001 => "<0.001".to_string(),
-        Some(p) => format!("{p:.3}"),
+    p_value_styled(p, PStyle::Default)
+}
+
+/// A p-value in a journal's style.
+pub fn p_value_styled(p: Option<f64>, style: PStyle) -> String {
+    let Some(p) = p else {
+        return "–".to_string();
+    };
+    match style {
+        PStyle::Default => {
+            if p < 0.001 {
+                "<0.001".to_string()
+            } else {
+                format!("{p:.3}")
+            }
+        }
+        PStyle::Nejm | PStyle::Jama => {
+            let text = if p < 0.001 {
+                "<0.001".to_string()
+            } else if p < 0.01 {
+                format!("{p:.3}")
+            } else {
+                // 0.0049… rounds up to 0.01 only above 0.01, so two decimals are safe here
+                format!("{p:.2}")
+            };
+            if style == PStyle::Jama {
+                text.replacen("0.", ".", 1)
+            } else {
+                text
+            }
+        }
+        PStyle::Lancet => {
+            let text = if p < 0.0001 {
+                "<0.0001".to_string()
+            } else {
+                // two significant figures
+                let mag = p.log10().floor() as i32;
+                let decimals = (1 - mag).max(0) as usize;
+                format!("{p:.decimals$}")
+            };
+            text.replace('.', "·")
+        }
+        PStyle::Digits { digits } => {
+            let digits = digits.clamp(1, 10);
+            let floor = 0.1f64.powi(digits as i32);
+            if p < floor {
+                format!("<{floor:.digits$}")
+            } else {
+                format!("{p:.digits$}")
+            }
+        }
     }
 }
 
@@ -144,6 +210,21 @@ mod tests {
         );
         assert_eq!(p_value(Some(0.0653)), "0.065");
         assert_eq!(p_value(Some(0.0001)), "<0.001");
+        assert_eq!(p_value_styled(Some(0.0653), PStyle::Nejm), "0.07");
+        assert_eq!(p_value_styled(Some(0.0042), PStyle::Nejm), "0.004");
+        assert_eq!(p_value_styled(Some(0.0653), PStyle::Jama), ".07");
+        assert_eq!(p_value_styled(Some(0.0002), PStyle::Jama), "<.001");
+        assert_eq!(p_value_styled(Some(0.0653), PStyle::Lancet), "0·065");
+        assert_eq!(p_value_styled(Some(0.00003), PStyle::Lancet), "<0·0001");
+        assert_eq!(p_value_styled(Some(0.31), PStyle::Lancet), "0·31");
+        assert_eq!(
+            p_value_styled(Some(0.0653), PStyle::Digits { digits: 4 }),
+            "0.0653"
+        );
+        assert_eq!(
+            p_value_styled(Some(0.00001), PStyle::Digits { digits: 4 }),
+            "<0.0001"
+        );
         assert_eq!(fixed2(Some(3.3958)), "3.40");
         assert_eq!(time_decimals([1.0, 2.5, 3.25].into_iter()), 2);
         assert_eq!(time_decimals([1.0, 20.0].into_iter()), 0);

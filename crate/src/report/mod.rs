@@ -10,6 +10,7 @@ pub mod format;
 pub mod guess;
 pub mod prepare;
 pub mod settings;
+pub mod subset;
 pub mod types;
 
 pub use analyze::analyze;

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::derive::DateEndpoint;
+use super::format::PStyle;
+use super::subset::Condition;
 use crate::plot::km::KmPlotOptions;
 use crate::response::{Denominator, IntervalMethod};
 use crate::survival::conf::ConfType;
@@ -100,6 +102,10 @@ pub struct Settings {
     pub convention: Convention,
     /// Options of the Kaplan–Meier figure.
     pub plot: KmPlotOptions,
+    /// How p-values are printed in tables and figures.
+    pub p_style: PStyle,
+    /// Rows to analyse: every condition must hold (empty = all rows).
+    pub subset: Vec<Condition>,
 }
 
 impl Default for Settings {
@@ -127,6 +133,8 @@ impl Default for Settings {
             conf_type: None,
             convention: Convention::R,
             plot: KmPlotOptions::default(),
+            p_style: PStyle::Default,
+            subset: Vec::new(),
         }
     }
 }

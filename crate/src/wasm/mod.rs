@@ -27,6 +27,15 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// Reads a settings file's text exactly as the CLI's `--settings` does, and returns the settings
+/// with every field filled in (defaults for those the file leaves out).
+#[wasm_bindgen]
+pub fn parse_settings(text: &str) -> Result<JsValue, JsError> {
+    let settings: Settings = serde_json::from_str(text)
+        .map_err(|e| JsError::new(&format!("the settings file is not valid ({e})")))?;
+    to_js(&settings)
+}
+
 /// A loaded table and the last report.
 #[wasm_bindgen]
 pub struct Workspace {
@@ -79,6 +88,13 @@ impl Workspace {
         to_js(&crate::report::guess::guess_settings(&self.table))
     }
 
+    /// The levels of a column as the analysis orders them (sorted; numerically when all are
+    /// numbers), e.g. for the page's reference-level and group-order pickers.
+    pub fn levels(&self, column: &str) -> Result<JsValue, JsError> {
+        let factor = crate::report::prepare::factor(&self.table, column, None).map_err(js_error)?;
+        to_js(&factor.levels)
+    }
+
     /// Runs the analysis; keeps the report for `report_json` and the figures.
     pub fn analyze(&mut self, settings: JsValue) -> Result<JsValue, JsError> {
         let settings: Settings = serde_wasm_bindgen::from_value(settings)
@@ -123,13 +139,21 @@ impl Workspace {
 
     /// The Kaplan–Meier figure of endpoint `endpoint` of the last report, as SVG text.
     pub fn km_svg(&self, endpoint: usize) -> Result<String, JsError> {
-        let plot = &self.last()?.settings.plot;
-        Ok(km_svg(self.endpoint(endpoint)?, plot))
+        let settings = &self.last()?.settings;
+        Ok(km_svg(
+            self.endpoint(endpoint)?,
+            &settings.plot,
+            settings.p_style,
+        ))
     }
 
     /// The forest plot of the endpoint's Cox model (multivariable if fitted), if any.
     pub fn forest_svg(&self, endpoint: usize) -> Result<Option<String>, JsError> {
-        Ok(crate::plot::forest::forest_svg(self.endpoint(endpoint)?))
+        let style = self.last()?.settings.p_style;
+        Ok(crate::plot::forest::forest_svg(
+            self.endpoint(endpoint)?,
+            style,
+        ))
     }
 }
 

@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand};
 use survcalc::plot::km::km_svg;
 use survcalc::report::derive::DateEndpoint;
 use survcalc::report::display::tables_as_text;
+use survcalc::report::format::PStyle;
 use survcalc::report::settings::{Categorical, Convention, ExtraTest};
+use survcalc::report::subset::Condition;
 use survcalc::report::{analyze, EndpointSpec, Settings};
 use survcalc::survival::conf::ConfType;
 use survcalc::{Error, ErrorKind};
@@ -126,6 +128,13 @@ struct AnalyzeArgs {
     /// Variables of the cohort table (Table 1), comma-separated; default: all non-role columns.
     #[arg(long, value_delimiter = ',')]
     cohort: Option<Vec<String>>,
+    /// Analyse only rows matching a condition (repeatable): COL=V, COL!=V, COL<N, COL<=N, COL>N,
+    /// COL>=N, "COL in A|B".
+    #[arg(long = "subset")]
+    subset: Vec<String>,
+    /// p-value style: default, nejm, jama, lancet, or a number of decimals.
+    #[arg(long)]
+    p_style: Option<String>,
     /// Write the figures (SVG) into this folder.
     #[arg(long)]
     figures: Option<PathBuf>,
@@ -280,6 +289,30 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
             })
             .collect::<Result<_, _>>()?;
     }
+    if !args.subset.is_empty() {
+        s.subset = args
+            .subset
+            .iter()
+            .map(|c| {
+                Condition::parse(c).ok_or_else(|| {
+                    Error::settings(format!(
+                        "--subset takes COLUMN=VALUE (or !=, <, <=, >, >=, in), not \"{c}\""
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(p) = &args.p_style {
+        s.p_style = match p.trim().parse::<usize>() {
+            Ok(digits) => PStyle::Digits { digits },
+            Err(_) => serde_json::from_value(serde_json::json!({ "style": p.trim().to_lowercase() }))
+                .map_err(|_| {
+                    Error::settings(format!(
+                        "--p-style takes default, nejm, jama, lancet or a number of decimals, not \"{p}\""
+                    ))
+                })?,
+        };
+    }
     if args.pairwise {
         s.pairwise = true;
     }
@@ -333,8 +366,11 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
                     )
                 })
             };
-            write(path, km_svg(ep, &report.settings.plot))?;
-            if let Some(svg) = survcalc::plot::forest::forest_svg(ep) {
+            write(
+                path,
+                km_svg(ep, &report.settings.plot, report.settings.p_style),
+            )?;
+            if let Some(svg) = survcalc::plot::forest::forest_svg(ep, report.settings.p_style) {
                 write(dir.join(format!("{name}_forest.svg")), svg)?;
             }
         }
