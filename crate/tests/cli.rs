@@ -244,3 +244,38 @@ fn subset_and_p_style() {
     assert_eq!(code, 2);
     assert!(err.contains("not a number"), "{err}");
 }
+
+#[test]
+fn methods_paragraph_names_the_choices() {
+    let (code, out, err) = survcalc(&[
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "x",
+        "--conf-type",
+        "log-log",
+        "--ties",
+        "breslow",
+        "--test",
+        "gehan-breslow",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let m = v["methods"].as_str().unwrap_or_default();
+    for phrase in [
+        "Kaplan–Meier method",
+        "complementary log-log scale",
+        "R's survival package",
+        "log-rank test and the Gehan–Breslow generalised Wilcoxon test",
+        "Breslow method for ties",
+        "reverse Kaplan–Meier",
+        "survcalc 0.1.0",
+    ] {
+        assert!(m.contains(phrase), "missing {phrase:?} in {m}");
+    }
+}

@@ -171,8 +171,10 @@ fn run(full_table: &Table, settings: &Settings) -> Result<Report> {
         response,
         cohort,
         warnings: Vec::new(),
+        methods: String::new(),
         display: super::types::Display { tables: Vec::new() },
     };
+    report.methods = super::methods::methods_text(&report);
     report.display.tables = display_tables(&report);
     Ok(report)
 }

@@ -8,6 +8,7 @@ pub mod display;
 pub mod export;
 pub mod format;
 pub mod guess;
+pub mod methods;
 pub mod prepare;
 pub mod settings;
 pub mod subset;

@@ -69,7 +69,8 @@ impl Condition {
         None
     }
 
-    fn describe(&self) -> String {
+    /// The condition in words, "line_number = 1".
+    pub fn describe(&self) -> String {
         let sym = match self.op {
             Op::Eq => "=",
             Op::Ne => "≠",

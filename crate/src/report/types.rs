@@ -198,5 +198,7 @@ pub struct Report {
     pub response: Option<ResponseReport>,
     pub cohort: Option<CohortTable>,
     pub warnings: Vec<String>,
+    /// A statistical-methods paragraph naming every method and choice used.
+    pub methods: String,
     pub display: Display,
 }
