@@ -106,3 +106,22 @@ fn options_add_their_elements() {
     );
     assert!(ci.contains("Cumulative incidence"));
 }
+
+#[test]
+fn waterfall_and_swimmer() {
+    use survcalc::plot::waterfall::{swimmer_svg, waterfall_svg};
+    let csv = "id,time,status,arm,change\n<b>p1</b>,3,1,A,-40\np2,5,0,A,25\np3,7,1,B,\np4,2,1,B,-100\np5,9,0,B,0\n";
+    let t = survcalc::read_table(csv.as_bytes(), "w.csv").expect("reads");
+    let svg = waterfall_svg(&t, "change", Some("arm")).expect("draws");
+    assert_eq!(svg.matches("class=\"waterfall-bar\"").count(), 4);
+    assert!(svg.contains("+20%") && svg.contains("−30%"));
+    let bad = survcalc::read_table(b"change\n-10\nabout 5\n", "b.csv").expect("reads");
+    let e = waterfall_svg(&bad, "change", None).expect_err("not a number");
+    assert_eq!(e.location.row, Some(3));
+    let r = report(&csv.replace("<b>p1</b>", "p1"));
+    let sw = swimmer_svg(&t, &r.endpoints[0], Some("id")).expect("draws");
+    assert_eq!(sw.matches("class=\"swimmer-bar\"").count(), 5);
+    assert_eq!(sw.matches("class=\"swimmer-event\"").count(), 3);
+    assert_eq!(sw.matches("class=\"swimmer-ongoing\"").count(), 2);
+    assert!(sw.contains("&lt;b&gt;p1&lt;/b&gt;") && !sw.contains("<b>"));
+}

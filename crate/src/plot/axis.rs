@@ -1,12 +1,14 @@
 //! "Nice" axis breaks: steps of 1, 2, 2.5 or 5 × 10ᵏ giving about `target` intervals.
 
+use crate::math::{log10, pow};
+
 /// Break points from 0 to at least `max` (inclusive), with a nice step.
 pub fn breaks(max: f64, target: usize) -> Vec<f64> {
     if max.is_nan() || max <= 0.0 || !max.is_finite() {
         return vec![0.0, 1.0];
     }
     let raw = max / target.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
+    let mag = pow(10.0, log10(raw).floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)

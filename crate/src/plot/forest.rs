@@ -3,6 +3,7 @@
 //! the HR (CI) and p printed to the right.
 
 use super::svg::{escape, num};
+use crate::math::{log2, pow};
 use crate::report::format::{fixed2, p_value_styled, PStyle};
 use crate::report::types::EndpointReport;
 
@@ -28,15 +29,15 @@ pub fn forest_svg(ep: &EndpointReport, p_style: PStyle) -> Option<String> {
         }
     }
     // Whole powers of two around the data, at most 2^-8 … 2^8.
-    let lo_e = lo.log2().floor().max(-8.0);
-    let hi_e = hi.log2().ceil().min(8.0);
+    let lo_e = log2(lo).floor().max(-8.0);
+    let hi_e = log2(hi).ceil().min(8.0);
     let (left, label_w, plot_w, text_w) = (16.0, 220.0, 360.0, 250.0);
     let row_h = 26.0;
     let top = 56.0;
     let width = left + label_w + plot_w + text_w;
     let height = top + row_h * terms.len() as f64 + 60.0;
     let px = |v: f64| {
-        let e = v.log2().clamp(lo_e, hi_e);
+        let e = log2(v).clamp(lo_e, hi_e);
         left + label_w + plot_w * (e - lo_e) / (hi_e - lo_e)
     };
     let mut s = format!(
@@ -69,13 +70,13 @@ pub fn forest_svg(ep: &EndpointReport, p_style: PStyle) -> Option<String> {
     ));
     s.push_str(&format!(
         "<line x1=\"{}\" x2=\"{}\" y1=\"{b}\" y2=\"{b}\" stroke=\"#333\"/>\n",
-        num(px(2f64.powf(lo_e))),
-        num(px(2f64.powf(hi_e))),
+        num(px(pow(2.0, lo_e))),
+        num(px(pow(2.0, hi_e))),
         b = num(bottom)
     ));
     let mut e = lo_e;
     while e <= hi_e {
-        let v = 2f64.powf(e);
+        let v = pow(2.0, e);
         let label = if v >= 1.0 {
             format!("{v}")
         } else {

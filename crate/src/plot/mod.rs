@@ -4,3 +4,4 @@ pub mod axis;
 pub mod forest;
 pub mod km;
 pub mod svg;
+pub mod waterfall;

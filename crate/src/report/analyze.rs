@@ -10,7 +10,7 @@ use super::settings::{EndpointSpec, Settings};
 use super::subset::subset_reasons;
 use super::types::{
     ConventionMedian, ConventionReport, CoxReport, Curve, EndpointReport, Estimate, Report,
-    RmstReport, Software, Step,
+    RmstReport, RowOutcome, Software, Step,
 };
 use crate::data::value::{is_missing, parse_number};
 use crate::data::Table;
@@ -358,6 +358,16 @@ fn endpoint(
         pairwise,
         cox: cox_reports,
         conventions,
+        rows: used
+            .iter()
+            .zip(sample.time.iter().zip(&sample.event))
+            .map(|(&r, (&time, &event))| RowOutcome {
+                row: table.row_lines[r],
+                time,
+                event,
+                group: group.and_then(|g| g.codes[r]).unwrap_or(0),
+            })
+            .collect(),
     })
 }
 

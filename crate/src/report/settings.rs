@@ -102,6 +102,10 @@ pub struct Settings {
     pub convention: Convention,
     /// Options of the Kaplan–Meier figure.
     pub plot: KmPlotOptions,
+    /// Column of the best percentage change in tumour size, for the waterfall plot.
+    pub waterfall: Option<String>,
+    /// Column that names the swimmer plot's bars (e.g. the patient id); default the file row.
+    pub swimmer_label: Option<String>,
     /// How p-values are printed in tables and figures.
     pub p_style: PStyle,
     /// Rows to analyse: every condition must hold (empty = all rows).
@@ -133,6 +137,8 @@ impl Default for Settings {
             conf_type: None,
             convention: Convention::R,
             plot: KmPlotOptions::default(),
+            waterfall: None,
+            swimmer_label: None,
             p_style: PStyle::Default,
             subset: Vec::new(),
         }

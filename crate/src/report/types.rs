@@ -142,6 +142,18 @@ pub struct ConventionReport {
     pub medians: Vec<ConventionMedian>,
 }
 
+/// One analysed row of an endpoint (kept for figures such as the swimmer plot; not part of the
+/// JSON report).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RowOutcome {
+    /// 1-based row of the file.
+    pub row: usize,
+    pub time: f64,
+    pub event: bool,
+    /// Group level index (0 without a group).
+    pub group: usize,
+}
+
 /// One endpoint (PFS, OS, …).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EndpointReport {
@@ -163,6 +175,9 @@ pub struct EndpointReport {
     pub cox: Vec<CoxReport>,
     /// The medians as R, SAS, Prism and lifelines would each report them.
     pub conventions: Vec<ConventionReport>,
+    /// The analysed rows (figures only; not serialised).
+    #[serde(skip)]
+    pub rows: Vec<RowOutcome>,
 }
 
 /// A table of preformatted cells for the page and the CLI's text output.

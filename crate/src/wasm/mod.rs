@@ -147,6 +147,27 @@ impl Workspace {
         ))
     }
 
+    /// The waterfall plot of the settings' best-change column, coloured by group (None without
+    /// a waterfall column).
+    pub fn waterfall_svg(&self) -> Result<Option<String>, JsError> {
+        let s = &self.last()?.settings;
+        match &s.waterfall {
+            Some(col) => {
+                crate::plot::waterfall::waterfall_svg(&self.table, col, s.group.as_deref())
+                    .map(Some)
+                    .map_err(js_error)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The swimmer plot of endpoint `endpoint` of the last report.
+    pub fn swimmer_svg(&self, endpoint: usize) -> Result<String, JsError> {
+        let label = self.last()?.settings.swimmer_label.clone();
+        crate::plot::waterfall::swimmer_svg(&self.table, self.endpoint(endpoint)?, label.as_deref())
+            .map_err(js_error)
+    }
+
     /// The forest plot of the endpoint's Cox model (multivariable if fitted), if any.
     pub fn forest_svg(&self, endpoint: usize) -> Result<Option<String>, JsError> {
         let style = self.last()?.settings.p_style;

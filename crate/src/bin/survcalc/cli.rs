@@ -135,6 +135,12 @@ struct AnalyzeArgs {
     /// p-value style: default, nejm, jama, lancet, or a number of decimals.
     #[arg(long)]
     p_style: Option<String>,
+    /// Column of the best % change in tumour size: adds a waterfall plot to --figures.
+    #[arg(long)]
+    waterfall: Option<String>,
+    /// Column naming the swimmer plot's bars (e.g. patient id).
+    #[arg(long)]
+    swimmer_label: Option<String>,
     /// Write the figures (SVG) into this folder.
     #[arg(long)]
     figures: Option<PathBuf>,
@@ -313,6 +319,12 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
                 })?,
         };
     }
+    if args.waterfall.is_some() {
+        s.waterfall = args.waterfall.clone();
+    }
+    if args.swimmer_label.is_some() {
+        s.swimmer_label = args.swimmer_label.clone();
+    }
     if args.pairwise {
         s.pairwise = true;
     }
@@ -351,6 +363,20 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
                 format!("cannot create the folder {} ({e})", dir.display()),
             )
         })?;
+        if let Some(col) = &report.settings.waterfall {
+            let svg = survcalc::plot::waterfall::waterfall_svg(
+                &table,
+                col,
+                report.settings.group.as_deref(),
+            )?;
+            let path = dir.join("waterfall.svg");
+            std::fs::write(&path, svg).map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    format!("cannot write {} ({e})", path.display()),
+                )
+            })?;
+        }
         for ep in &report.endpoints {
             let name: String = ep
                 .name
@@ -370,6 +396,12 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
                 path,
                 km_svg(ep, &report.settings.plot, report.settings.p_style),
             )?;
+            let swimmer = survcalc::plot::waterfall::swimmer_svg(
+                &table,
+                ep,
+                report.settings.swimmer_label.as_deref(),
+            )?;
+            write(dir.join(format!("{name}_swimmer.svg")), swimmer)?;
             if let Some(svg) = survcalc::plot::forest::forest_svg(ep, report.settings.p_style) {
                 write(dir.join(format!("{name}_forest.svg")), svg)?;
             }
