@@ -14,6 +14,7 @@
 pub mod data;
 pub mod error;
 pub mod linalg;
+pub mod math;
 pub mod plot;
 pub mod report;
 pub mod response;
