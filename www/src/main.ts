@@ -1,40 +1,137 @@
-// survcalc page: opens a CSV/TSV from disk (or the bundled synthetic example), lets the user
-// assign column roles, and shows what the Rust core (WebAssembly) computes. All statistics and
-// all number formatting happen in the core; this module moves bytes and places text.
-import init, { Workspace } from '../pkg/survcalc.js';
+// survcalc page: opens a CSV/TSV/workbook from disk (or the bundled synthetic example), lets the
+// user set every analysis setting, and shows what the Rust core computes. The core runs in a Web
+// Worker (engine.ts, worker.ts) so that the page stays responsive. All statistics and all number
+// formatting happen in the core; this module moves bytes, keeps the settings and places text.
+import {
+  fillColumnSelect,
+  fillSelect,
+  NONE,
+  options,
+  readNumber,
+  rebuild,
+  setInputValue,
+  syncChecklist,
+} from './controls.js';
 import { byId, el, messageOf } from './dom.js';
+import { Engine, EngineCrash } from './engine.js';
+import type { EndpointFigures, Export } from './protocol.js';
 import { renderFigure, renderTable } from './render.js';
-import type { ColumnInfo, ConfType, Convention, Report, Settings, WorkspaceApi } from './types.js';
+import {
+  cloneSettings,
+  dateLabels,
+  forgetSettings,
+  loadStoredSettings,
+  missingColumns,
+  newDateEndpoint,
+  storeSettings,
+} from './settings.js';
+import type {
+  ColumnInfo,
+  ConfType,
+  Convention,
+  DateEndpoint,
+  DateOrder,
+  Denominator,
+  EndpointSpec,
+  ExtraTest,
+  IntervalMethod,
+  PlotOptions,
+  Report,
+  Settings,
+  Ties,
+  TimeUnit,
+} from './types.js';
 
 const EXAMPLE_URL = 'example/netg3_example.csv';
 const REPORT_FILE_NAME = 'survcalc-report.json';
+const SETTINGS_FILE_NAME = 'survcalc-settings.json';
 /** The name the core and the CLI give an endpoint by default. */
 const ENDPOINT_NAME = 'Survival';
+/** Excluded rows listed on the page; the derivation log and the report have them all. */
+const MAX_EXCLUDED_SHOWN = 500;
+/** "Working…" appears only for analyses that take longer than this. */
+const BUSY_DELAY_MS = 150;
 
 const ui = {
   file: byId('file', HTMLInputElement),
   download: byId('download', HTMLButtonElement),
   source: byId('source', HTMLElement),
   alert: byId('alert', HTMLElement),
+  notice: byId('notice', HTMLElement),
   form: byId('settings', HTMLFormElement),
+  sheetField: byId('sheet-field', HTMLElement),
+  sheet: byId('sheet', HTMLSelectElement),
+  // Endpoints
   endpoint: byId('endpoint', HTMLSelectElement),
   endpointName: byId('endpoint-name', HTMLInputElement),
   addEndpoint: byId('add-endpoint', HTMLButtonElement),
   removeEndpoint: byId('remove-endpoint', HTMLButtonElement),
+  deriveDates: byId('derive-dates', HTMLInputElement),
+  columnFields: byId('column-fields', HTMLElement),
   time: byId('time', HTMLSelectElement),
   event: byId('event', HTMLSelectElement),
   eventValue: byId('event-value', HTMLSelectElement),
   eventValueHint: byId('event-value-hint', HTMLElement),
+  dateFields: byId('date-fields', HTMLElement),
+  startDate: byId('start-date', HTMLSelectElement),
+  eventDates: byId('event-dates', HTMLElement),
+  lastContact: byId('last-contact', HTMLSelectElement),
+  timeUnit: byId('time-unit', HTMLSelectElement),
+  dateOrder: byId('date-order', HTMLSelectElement),
+  cutoff: byId('cutoff', HTMLInputElement),
+  rowsInfo: byId('rows-info', HTMLElement),
+  rowsSummary: byId('rows-summary', HTMLElement),
+  derivationDownload: byId('derivation-download', HTMLButtonElement),
+  excluded: byId('excluded', HTMLDetailsElement),
+  excludedSummary: byId('excluded-summary', HTMLElement),
+  excludedTable: byId('excluded-table', HTMLTableElement),
+  excludedMore: byId('excluded-more', HTMLElement),
+  // Comparison
   group: byId('group', HTMLSelectElement),
+  groupDetails: byId('group-details', HTMLElement),
+  groupOrder: byId('group-order', HTMLOListElement),
+  groupOrderReset: byId('group-order-reset', HTMLButtonElement),
+  reference: byId('reference', HTMLSelectElement),
+  strata: byId('strata', HTMLSelectElement),
+  testGehan: byId('test-gehan-breslow', HTMLInputElement),
+  testTaroneWare: byId('test-tarone-ware', HTMLInputElement),
+  testTrend: byId('test-trend', HTMLInputElement),
+  testFh: byId('test-fleming-harrington', HTMLInputElement),
+  fhP: byId('fh-p', HTMLInputElement),
+  fhQ: byId('fh-q', HTMLInputElement),
+  pairwise: byId('pairwise', HTMLInputElement),
+  // Response
   response: byId('response', HTMLSelectElement),
+  responseDenominator: byId('response-denominator', HTMLSelectElement),
+  responseInterval: byId('response-interval', HTMLSelectElement),
+  // Cox model
+  covariates: byId('covariates', HTMLElement),
+  cluster: byId('cluster', HTMLSelectElement),
+  ties: byId('ties', HTMLSelectElement),
+  // Options
   landmarks: byId('landmarks', HTMLInputElement),
-  confType: byId('conf-type', HTMLSelectElement),
-  confLevel: byId('conf-level', HTMLSelectElement),
+  confLevel: byId('conf-level', HTMLInputElement),
+  tau: byId('tau', HTMLInputElement),
   convention: byId('convention', HTMLSelectElement),
-  sheetField: byId('sheet-field', HTMLElement),
-  sheet: byId('sheet', HTMLSelectElement),
-  empty: byId('empty', HTMLElement),
+  confType: byId('conf-type', HTMLSelectElement),
+  weight: byId('weight', HTMLSelectElement),
+  cohortAuto: byId('cohort-auto', HTMLInputElement),
+  cohort: byId('cohort', HTMLElement),
+  // Figure
+  plotTitle: byId('plot-title', HTMLInputElement),
+  plotXLabel: byId('plot-x-label', HTMLInputElement),
+  plotYLabel: byId('plot-y-label', HTMLInputElement),
+  legendFieldset: byId('legend-fieldset', HTMLFieldSetElement),
+  legendLabels: byId('legend-labels', HTMLElement),
+  plotXMax: byId('plot-x-max', HTMLInputElement),
+  // Settings file
+  saveSettings: byId('save-settings', HTMLButtonElement),
+  loadSettings: byId('load-settings', HTMLInputElement),
+  startOver: byId('start-over', HTMLButtonElement),
+  // Results
   results: byId('results', HTMLElement),
+  busy: byId('busy', HTMLElement),
+  empty: byId('empty', HTMLElement),
   stale: byId('stale', HTMLElement),
   figures: byId('figures', HTMLElement),
   tables: byId('tables', HTMLElement),
@@ -42,25 +139,62 @@ const ui = {
   drop: byId('drop', HTMLElement),
 };
 
-interface State {
-  workspace: WorkspaceApi;
-  /** The file's bytes, kept to re-read another sheet of a workbook. */
+/** The figure switches: each checkbox and the option it sets. */
+const PLOT_SWITCHES: Array<[HTMLInputElement, keyof PlotOptions]> = [
+  [byId('plot-ci-bands', HTMLInputElement), 'ci_bands'],
+  [byId('plot-median-lines', HTMLInputElement), 'median_lines'],
+  [byId('plot-cumulative-incidence', HTMLInputElement), 'cumulative_incidence'],
+  [byId('plot-hide-p', HTMLInputElement), 'hide_p'],
+  [byId('plot-hazard-ratios', HTMLInputElement), 'hazard_ratios'],
+  [byId('plot-cumulative-events', HTMLInputElement), 'cumulative_events'],
+];
+
+/** The extra tests with a simple on/off switch. */
+const TEST_SWITCHES: Array<[HTMLInputElement, ExtraTest['test']]> = [
+  [ui.testGehan, 'gehan-breslow'],
+  [ui.testTaroneWare, 'tarone-ware'],
+  [ui.testTrend, 'trend'],
+];
+
+/** The sections of the panel, and whether each starts open (restored by "Start over"). */
+const SECTIONS = Array.from(ui.form.querySelectorAll<HTMLDetailsElement>('details.section'));
+const SECTIONS_OPEN = SECTIONS.map((d) => d.open);
+
+interface Source {
   bytes: Uint8Array;
   fileName: string;
   example: boolean;
-  /** Sheet names of a workbook (empty for CSV/TSV) and the one read. */
-  sheets: string[];
+  /** For a workbook: the sheet to read; null reads the first. */
   sheet: string | null;
+}
+
+interface State {
+  /** The file's bytes stay here too: to read another sheet, and to re-open the file in a new
+   * worker after a crash. */
+  source: Source;
+  /** Sheet names of a workbook (empty for CSV/TSV). */
+  sheets: string[];
   columns: ColumnInfo[];
+  /** What the core guessed from the headers. */
+  guessed: Settings;
   settings: Settings;
-  /** Index of the endpoint the Time/Event pickers edit. */
+  /** The settings of the last analysis that worked (what is on screen, and what is stored). */
+  lastGood: Settings | null;
+  /** Index of the endpoint the endpoint controls edit. */
   current: number;
   /** The report on screen, if any, and whether it still matches the settings. */
   report: Report | null;
+  figures: EndpointFigures[];
   stale: boolean;
+  /** Levels of columns, in the core's order, fetched when a picker needs them. */
+  levels: Map<string, string[]>;
+  /** Time/event columns of endpoints switched to dates, to restore when switched back. */
+  columnBackup: WeakMap<EndpointSpec, Pick<EndpointSpec, 'time' | 'event' | 'event_values'>>;
 }
 
 let state: State | null = null;
+let engine: Engine;
+/** Analyses shown so far (body[data-runs], for the tests). */
 let runs = 0;
 
 // ---------------------------------------------------------------------------------------------
@@ -74,80 +208,409 @@ function clearError(): void {
   ui.alert.textContent = '';
 }
 
-function showSource(fileName: string, example: boolean, sheet: string | null): void {
+function showNotice(message: string): void {
+  ui.notice.textContent = message;
+}
+
+function showSource(source: Source): void {
   ui.source.replaceChildren();
-  if (example) {
+  if (source.example) {
     ui.source.classList.add('example');
     ui.source.append(
       el('strong', {}, 'Example data: '),
       'this is a synthetic cohort (invented patients, not real data) of lines of treatment for ' +
         'high-grade (G3) neuroendocrine tumours, file ',
-      el('code', {}, fileName),
+      el('code', {}, source.fileName),
       '. Open your own file to analyse it.',
     );
   } else {
     ui.source.classList.remove('example');
-    ui.source.append('Analysing ', el('code', {}, fileName));
-    if (sheet !== null) ui.source.append(', sheet ', el('code', {}, sheet));
+    ui.source.append('Analysing ', el('code', {}, source.fileName));
+    if (source.sheet !== null) ui.source.append(', sheet ', el('code', {}, source.sheet));
     ui.source.append(', read on this computer; nothing is uploaded.');
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Controls
+let busyTimer: number | undefined;
 
-const NONE = '';
-
-function columnOption(column: ColumnInfo): HTMLOptionElement {
-  const label = column.name === '' ? `(column ${column.letter})` : column.name;
-  const option = el('option', { value: column.name }, `${label} (${column.letter}, ${column.kind})`);
-  return option;
-}
-
-function fillColumnSelect(select: HTMLSelectElement, columns: ColumnInfo[], value: string | null, allowNone: boolean): void {
-  select.replaceChildren();
-  if (allowNone) select.append(el('option', { value: NONE }, '(none)'));
-  else if (value === null) select.append(el('option', { value: NONE, disabled: true }, '(choose a column)'));
-  for (const column of columns) select.append(columnOption(column));
-  if (value !== null && !columns.some((c) => c.name === value)) {
-    // A setting naming a column the file does not have: keep it visible rather than silently
-    // switching columns; the core will report it.
-    select.append(el('option', { value }, `${value} (not in file)`));
+function setBusy(busy: boolean): void {
+  document.body.dataset.busy = busy ? '1' : '0';
+  window.clearTimeout(busyTimer);
+  if (busy) {
+    busyTimer = window.setTimeout(() => {
+      ui.busy.textContent = 'Working…';
+      ui.results.setAttribute('aria-busy', 'true');
+    }, BUSY_DELAY_MS);
+  } else {
+    ui.busy.textContent = '';
+    ui.results.removeAttribute('aria-busy');
   }
-  select.value = value ?? NONE;
 }
+
+/** Runs an event handler; a failure becomes a message on the page. A crash of the engine is
+ * already being dealt with (see `onEngineRestart`). */
+function guard(action: () => unknown): void {
+  void (async () => {
+    try {
+      await action();
+    } catch (error) {
+      if (!(error instanceof EngineCrash)) showError(messageOf(error));
+    }
+  })();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis
+
+/** The analysis being computed, and the latest settings waiting for it to finish (each change
+ * replaces the waiting one, so a burst of changes costs at most two analyses). */
+const scheduler = { inFlight: false, queued: null as { settings: Settings; remember: boolean } | null };
+
+/** Analyses the current settings. `remember`: the user chose them, so that they are kept in this
+ * browser once they work (opening a file or starting over analyses without storing anything). */
+function requestAnalysis(s: State, remember: boolean): void {
+  const settings = cloneSettings(s.settings);
+  if (scheduler.inFlight) {
+    scheduler.queued = { settings, remember: remember || (scheduler.queued?.remember ?? false) };
+    return;
+  }
+  void runAnalysis(s, settings, remember);
+}
+
+async function runAnalysis(s: State, settings: Settings, remember: boolean): Promise<void> {
+  scheduler.inFlight = true;
+  setBusy(true);
+  let result: Awaited<ReturnType<typeof analyse>> | null = null;
+  let failure: unknown = null;
+  try {
+    result = await analyse(settings);
+  } catch (error) {
+    failure = error;
+  }
+  scheduler.inFlight = false;
+  if (failure instanceof EngineCrash) return; // onEngineRestart recovers
+  const next = scheduler.queued;
+  scheduler.queued = null;
+  if (next !== null && state !== null) {
+    // Newer settings are waiting: this result is already out of date.
+    void runAnalysis(state, next.settings, next.remember);
+    return;
+  }
+  setBusy(false);
+  if (s !== state) return; // another file was opened meanwhile
+  if (result !== null) {
+    s.report = result.report;
+    s.figures = result.figures;
+    s.stale = false;
+    s.lastGood = settings;
+    if (remember) storeSettings(settings);
+    clearError();
+    render(s);
+  } else {
+    s.stale = s.report !== null;
+    // The core's message names the file, row, column and value.
+    showError(`The analysis failed: ${messageOf(failure)}`);
+    markStale(s);
+  }
+  syncControls(s);
+  runs += 1;
+  document.body.dataset.runs = String(runs);
+}
+
+function analyse(settings: Settings) {
+  return engine.call('analyze', { settings });
+}
+
+/** A setting changed: re-run, and show the controls that depend on it. */
+function changed(s: State): void {
+  showNotice('');
+  requestAnalysis(s, true);
+  syncControls(s);
+}
+
+/** A value the page could not read: say so, and mark the results as not matching. */
+function invalid(s: State, message: string): void {
+  showError(message);
+  s.stale = s.report !== null;
+  markStale(s);
+}
+
+function markStale(s: State): void {
+  ui.results.classList.toggle('stale', s.stale);
+  ui.stale.hidden = !s.stale;
+  ui.empty.hidden = s.report !== null;
+  ui.download.disabled = s.report === null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+function render(s: State): void {
+  const report = s.report;
+  ui.figures.replaceChildren();
+  ui.tables.replaceChildren();
+  ui.warnings.replaceChildren();
+  if (report === null) {
+    markStale(s);
+    return;
+  }
+  report.endpoints.forEach((endpoint, i) => {
+    const n = i + 1;
+    const figures = s.figures[i];
+    try {
+      const km = figures?.km;
+      if (km === undefined || 'error' in km) throw new Error(km?.error ?? 'no figure');
+      ui.figures.append(
+        renderFigure(`Kaplan–Meier estimate: ${endpoint.name}`, km.svg, [
+          exportButton('SVG', `Download the ${endpoint.name} Kaplan–Meier figure (SVG)`, () => km.svg, `survcalc-km-${n}.svg`),
+          exportButton('Steps (CSV)', `Download the ${endpoint.name} Kaplan–Meier steps (CSV)`, () => exportText({ kind: 'steps', endpoint: i }), `survcalc-km-steps-${n}.csv`),
+        ]),
+      );
+      const forest = figures?.forest ?? null;
+      if (forest !== null) {
+        ui.figures.append(
+          renderFigure(`Hazard ratios: ${endpoint.name}`, forest, [
+            exportButton('SVG', `Download the ${endpoint.name} forest plot (SVG)`, () => forest, `survcalc-forest-${n}.svg`),
+          ]),
+        );
+      }
+    } catch (error) {
+      ui.figures.append(el('p', { class: 'plot-error' }, `No plot for ${endpoint.name}: ${messageOf(error)}`));
+    }
+  });
+  for (const table of report.display.tables) {
+    ui.tables.append(
+      renderTable(table, [
+        exportButton('CSV', `Download the table "${table.title}" (CSV)`, () => exportText({ kind: 'table', id: table.id }), `survcalc-${table.id}.csv`),
+      ]),
+    );
+  }
+  const warnings = report.warnings ?? [];
+  if (warnings.length > 0) {
+    ui.warnings.append(el('h2', {}, 'Warnings'), el('ul', {}, ...warnings.map((w) => el('li', {}, w))));
+  }
+  markStale(s);
+  document.body.dataset.ready = '1';
+}
+
+function exportText(what: Export): Promise<string> {
+  return engine.call('export', what);
+}
+
+const MIME_TYPES: Record<string, string> = {
+  json: 'application/json',
+  csv: 'text/csv',
+  svg: 'image/svg+xml',
+};
+
+/** Saves text as a file, through a Blob URL (nothing leaves the computer). */
+function saveText(text: string, fileName: string): void {
+  const extension = fileName.split('.').pop() ?? '';
+  const url = URL.createObjectURL(new Blob([text], { type: MIME_TYPES[extension] ?? 'text/plain' }));
+  const link = el('a', { href: url, download: fileName });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A small button that saves what `produce` returns (a core export) as `fileName`. */
+function exportButton(text: string, label: string, produce: () => string | Promise<string>, fileName: string): HTMLButtonElement {
+  const button = el('button', { type: 'button', class: 'button small', 'aria-label': label }, text);
+  button.addEventListener('click', () => guard(() => saveExport(produce, fileName)));
+  return button;
+}
+
+async function saveExport(produce: () => string | Promise<string>, fileName: string): Promise<void> {
+  let text: string;
+  try {
+    text = await produce();
+  } catch (error) {
+    if (error instanceof EngineCrash) throw error;
+    throw new Error(`Could not export ${fileName}: ${messageOf(error)}`);
+  }
+  saveText(text, fileName);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening data
+
+/** Reads a file (or another sheet of the current workbook). If it cannot be read, nothing
+ * changes: the previous file, settings and results stay as they were. Settings remembered from
+ * an earlier visit are applied when the file has every column they name. */
+async function openData(source: Source): Promise<void> {
+  let opened;
+  try {
+    opened = await engine.call('open', { bytes: source.bytes, fileName: source.fileName, sheet: source.sheet });
+  } catch (error) {
+    if (error instanceof EngineCrash) throw error;
+    showError(`Could not open the file: ${messageOf(error)}`);
+    return;
+  }
+  let settings = opened.guessed;
+  let restored = false;
+  const stored = loadStoredSettings();
+  if (stored !== null && missingColumns(stored, opened.columns).length === 0) {
+    try {
+      // Through the core, as a settings file: fills in fields an older page did not store.
+      settings = await engine.call('parseSettings', { text: JSON.stringify(stored) });
+      restored = true;
+    } catch (error) {
+      if (error instanceof EngineCrash) throw error;
+      forgetSettings(); // unreadable: start from the guess
+    }
+  }
+  const sheet = opened.detected.sheet ?? null;
+  const s: State = {
+    source: { ...source, sheet },
+    sheets: opened.detected.sheets ?? [],
+    columns: opened.columns,
+    guessed: opened.guessed,
+    settings,
+    lastGood: null,
+    current: 0,
+    report: null,
+    figures: [],
+    stale: false,
+    levels: new Map(),
+    columnBackup: new WeakMap(),
+  };
+  state = s;
+  scheduler.queued = null;
+  showSource(s.source);
+  clearError();
+  showNotice(restored ? 'Your last settings were applied. "Start over" goes back to the defaults.' : '');
+  for (const button of [ui.saveSettings, ui.loadSettings, ui.startOver]) button.disabled = false;
+  // Clear the previous file's results before analysing: they no longer match the controls.
+  render(s);
+  await ensureLevels(s);
+  syncControls(s);
+  requestAnalysis(s, false);
+}
+
+async function openFile(file: File): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    showError(`Could not read ${file.name}: ${messageOf(error)}`);
+    return;
+  }
+  await openData({ bytes, fileName: file.name, example: false, sheet: null });
+}
+
+async function openExample(): Promise<void> {
+  const response = await fetch(EXAMPLE_URL);
+  if (!response.ok) throw new Error(`the example data could not be loaded (HTTP ${response.status})`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  await openData({ bytes, fileName: EXAMPLE_URL.split('/').pop() ?? EXAMPLE_URL, example: true, sheet: null });
+}
+
+/** Fetches the levels the pickers need (group, categorical covariates) that are not known yet. */
+async function ensureLevels(s: State): Promise<void> {
+  const { settings } = s;
+  const wanted = [settings.group, ...settings.categorical.map((c) => c.variable)];
+  const missing = [...new Set(wanted)].filter(
+    (c): c is string => c !== null && !s.levels.has(c) && s.columns.some((col) => col.name === c),
+  );
+  for (const column of missing) {
+    try {
+      s.levels.set(column, await engine.call('levels', { column }));
+    } catch (error) {
+      if (error instanceof EngineCrash) throw error;
+      s.levels.set(column, []);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker crashed, or cannot start
+
+function onEngineRestart(message: string): void {
+  scheduler.inFlight = false;
+  scheduler.queued = null;
+  setBusy(false);
+  const s = state;
+  guard(async () => {
+    if (s === null) {
+      await openExample();
+      showError(`The calculation engine crashed (${message}) and was restarted.`);
+      return;
+    }
+    await engine.call('open', { bytes: s.source.bytes, fileName: s.source.fileName, sheet: s.source.sheet });
+    const good = s.lastGood ?? s.guessed;
+    s.settings = cloneSettings(good);
+    s.current = Math.min(s.current, Math.max(0, good.endpoints.length - 1));
+    syncControls(s);
+    await runAnalysis(s, cloneSettings(good), false);
+    showError(
+      `The calculation engine crashed (${message}) and was restarted: ${s.source.fileName} was opened again ` +
+        'and the last settings that worked are back. If it happens again with the same settings, please report it.',
+    );
+  });
+}
+
+function onEngineGiveUp(message: string): void {
+  setBusy(false);
+  showError(`The calculation engine stopped (${message}) and could not be restarted. Reload the page to continue.`);
+  ui.file.disabled = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Controls: from the settings to the form
 
 function syncControls(s: State): void {
-  const { settings, columns } = s;
-  const endpoints = settings.endpoints;
+  const endpoints = s.settings.endpoints;
   if (s.current >= endpoints.length) s.current = Math.max(0, endpoints.length - 1);
-  const endpoint = endpoints[s.current];
-
   ui.sheetField.hidden = s.sheets.length <= 1;
-  ui.sheet.replaceChildren(...s.sheets.map((name) => el('option', { value: name }, name)));
-  if (s.sheet !== null) ui.sheet.value = s.sheet;
+  fillSelect(ui.sheet, options(s.sheets.map((n) => [n, n])), s.source.sheet ?? s.sheets[0] ?? '');
+  syncEndpoint(s);
+  syncRowsInfo(s);
+  syncComparison(s);
+  syncResponse(s);
+  syncCox(s);
+  syncOptions(s);
+  syncFigure(s);
+}
 
-  ui.endpoint.replaceChildren(
-    ...endpoints.map((e, i) => el('option', { value: String(i) }, e.name === '' ? `Endpoint ${i + 1}` : e.name)),
+function syncEndpoint(s: State): void {
+  const { columns } = s;
+  const endpoints = s.settings.endpoints;
+  const endpoint = endpoints[s.current];
+  fillSelect(
+    ui.endpoint,
+    options(endpoints.map((e, i) => [String(i), e.name === '' ? `Endpoint ${i + 1}` : e.name])),
+    String(s.current),
   );
-  ui.endpoint.value = String(s.current);
   ui.endpoint.disabled = endpoints.length <= 1;
   ui.removeEndpoint.disabled = endpoints.length <= 1;
-  ui.endpointName.value = endpoint?.name ?? '';
+  setInputValue(ui.endpointName, endpoint?.name ?? '');
 
-  fillColumnSelect(ui.time, columns, endpoint?.time ?? null, false);
-  fillColumnSelect(ui.event, columns, endpoint?.event ?? null, false);
-  syncEventValues(s);
-  fillColumnSelect(ui.group, columns, settings.group, true);
-  fillColumnSelect(ui.response, columns, settings.response, true);
-  ui.landmarks.value = settings.landmarks.join(', ');
-  ui.confType.value = settings.conf_type ?? NONE;
-  ui.convention.value = settings.convention;
-  const level = String(settings.conf_level);
-  if (!Array.from(ui.confLevel.options).some((o) => o.value === level)) {
-    ui.confLevel.append(el('option', { value: level }, level));
+  const dates = endpoint?.dates ?? null;
+  ui.deriveDates.checked = dates !== null;
+  ui.columnFields.hidden = dates !== null;
+  ui.dateFields.hidden = dates === null;
+  if (dates === null) {
+    fillColumnSelect(ui.time, columns, endpoint?.time ?? null, false);
+    fillColumnSelect(ui.event, columns, endpoint?.event ?? null, false);
+    syncEventValues(s);
+  } else {
+    fillColumnSelect(ui.startDate, columns, dates.start, false);
+    syncChecklist(
+      ui.eventDates,
+      'event-date',
+      columns.map((c) => ({ value: c.name, label: c.name })),
+      new Set(dates.events),
+      false,
+      (column, on) => editDates(s, (d) => {
+        d.events = on ? [...d.events, column] : d.events.filter((e) => e !== column);
+      }),
+    );
+    fillColumnSelect(ui.lastContact, columns, dates.last_contact, true);
+    ui.timeUnit.value = dates.unit;
+    ui.dateOrder.value = dates.date_order;
+    setInputValue(ui.cutoff, dates.cutoff ?? '');
   }
-  ui.confLevel.value = level;
 }
 
 /** The Event value list: the event column's distinct values. With nothing chosen, the core picks
@@ -159,19 +622,231 @@ function syncEventValues(s: State): void {
   const used = s.report?.endpoints[s.current]?.event_values ?? [];
   const selected = new Set(chosen.length > 0 ? chosen : used);
   const values = column?.distinct ?? [];
-  ui.eventValue.replaceChildren(
-    ...values.map((v) => {
-      const option = el('option', { value: v }, v === '' ? '(empty)' : v);
-      option.selected = selected.has(v);
-      return option;
-    }),
+  fillSelect(
+    ui.eventValue,
+    values.map((v) => el('option', { value: v }, v === '' ? '(empty)' : v)),
+    '',
   );
+  for (const option of Array.from(ui.eventValue.options)) option.selected = selected.has(option.value);
   ui.eventValue.size = Math.min(Math.max(values.length, 2), 5);
   const hints: string[] = [];
   if (chosen.length === 0) hints.push('None chosen: survcalc picks the event coding (1 for 0/1, 2 for 1/2).');
   if (column?.distinct_truncated) hints.push('Only the first values are listed.');
   ui.eventValueHint.textContent = hints.join(' ');
 }
+
+/** Rows used and excluded for the current endpoint, from the report on screen. */
+function syncRowsInfo(s: State): void {
+  const spec = s.settings.endpoints[s.current];
+  const endpoint = s.report?.endpoints[s.current];
+  if (spec === undefined || endpoint === undefined || endpoint.name !== spec.name) {
+    ui.rowsInfo.hidden = true;
+    return;
+  }
+  ui.rowsInfo.hidden = false;
+  const excluded = endpoint.excluded;
+  // Rows the derivation kept but adjusted (an event after the cut-off, say): the log says how.
+  const adjusted = endpoint.derivation?.filter((d) => d.time !== null && d.note !== null).length ?? 0;
+  ui.rowsSummary.textContent =
+    `${endpoint.name}: ${endpoint.n_used} of ${endpoint.n_rows} rows analysed, ${excluded.length} excluded` +
+    (adjusted > 0 ? `, ${adjusted} adjusted (see the derivation log)` : '') +
+    (s.stale ? ' (last analysis that worked).' : '.');
+  ui.derivationDownload.hidden = endpoint.derivation === undefined;
+  ui.excluded.hidden = excluded.length === 0;
+  ui.excludedSummary.textContent = `Excluded rows (${excluded.length})`;
+  const shown = excluded.slice(0, MAX_EXCLUDED_SHOWN);
+  const body = ui.excludedTable.tBodies[0];
+  body?.replaceChildren(...shown.map((x) => el('tr', {}, el('td', { class: 'num' }, String(x.row)), el('td', {}, x.reason))));
+  ui.excludedMore.textContent =
+    excluded.length > shown.length ? `The first ${shown.length} are listed; the report lists them all.` : '';
+}
+
+/** The group's levels in the order in force (the chosen order, else the core's). */
+function groupOrder(s: State): string[] {
+  const group = s.settings.group;
+  if (group === null) return [];
+  return s.settings.group_levels ?? s.levels.get(group) ?? [];
+}
+
+function syncComparison(s: State): void {
+  const { settings, columns } = s;
+  fillColumnSelect(ui.group, columns, settings.group, true);
+  const order = groupOrder(s);
+  ui.groupDetails.hidden = settings.group === null || order.length === 0;
+  const defaults = settings.group === null ? [] : (s.levels.get(settings.group) ?? []);
+  rebuild(ui.groupOrder, `${settings.group ?? ''}\u0000${order.join('\u0001')}`, () =>
+    order.map((level, i) => {
+      // Ids follow the level, not its position, so focus stays on the moved level's button.
+      const k = Math.max(0, defaults.indexOf(level));
+      const up = el('button', { type: 'button', class: 'button icon', id: `order-up-${k}`, 'aria-label': `Move ${level} up`, disabled: i === 0 }, '↑');
+      const down = el('button', { type: 'button', class: 'button icon', id: `order-down-${k}`, 'aria-label': `Move ${level} down`, disabled: i === order.length - 1 }, '↓');
+      up.addEventListener('click', () => moveLevel(s, i, i - 1));
+      down.addEventListener('click', () => moveLevel(s, i, i + 1));
+      return el('li', {}, el('span', { class: 'level' }, level), up, down);
+    }),
+  );
+  ui.groupOrderReset.disabled = settings.group_levels === null;
+  fillSelect(
+    ui.reference,
+    [el('option', { value: NONE }, order.length > 0 ? `first in order (${order[0]})` : 'first in order'), ...options(order.map((l) => [l, l]))],
+    settings.reference ?? NONE,
+  );
+  fillColumnSelect(ui.strata, columns, settings.strata, true);
+  for (const [input, name] of TEST_SWITCHES) input.checked = settings.tests.some((t) => t.test === name);
+  const fh = settings.tests.find((t) => t.test === 'fleming-harrington');
+  ui.testFh.checked = fh !== undefined;
+  if (fh !== undefined) {
+    setInputValue(ui.fhP, String(fh.p));
+    setInputValue(ui.fhQ, String(fh.q));
+  }
+  ui.fhP.disabled = fh === undefined;
+  ui.fhQ.disabled = fh === undefined;
+  ui.pairwise.checked = settings.pairwise;
+}
+
+function syncResponse(s: State): void {
+  const { settings } = s;
+  fillColumnSelect(ui.response, s.columns, settings.response, true);
+  ui.responseDenominator.value = settings.response_denominator;
+  ui.responseInterval.value = settings.response_interval;
+  ui.responseDenominator.disabled = settings.response === null;
+  ui.responseInterval.disabled = settings.response === null;
+}
+
+function syncCox(s: State): void {
+  const { settings, columns } = s;
+  const candidates = columns.filter((c) => c.name !== settings.group);
+  rebuild(ui.covariates, candidates.map((c) => `${c.name}\u0000${c.kind}`).join('\u0001'), () =>
+    candidates.map((column, k) => covariateItem(s, column, k)),
+  );
+  for (const item of Array.from(ui.covariates.querySelectorAll<HTMLElement>('.covariate'))) {
+    const name = item.dataset.column ?? '';
+    const column = columns.find((c) => c.name === name);
+    const chosen = settings.covariates.includes(name);
+    const categorical = settings.categorical.find((c) => c.variable === name);
+    const box = item.querySelector<HTMLInputElement>('input.covariate-pick');
+    if (box) box.checked = chosen;
+    const asCategories = item.querySelector<HTMLInputElement>('input.covariate-categorical');
+    if (asCategories) asCategories.checked = categorical !== undefined;
+    const options_ = item.querySelector<HTMLElement>('.covariate-options');
+    if (options_) options_.hidden = !chosen;
+    const refField = item.querySelector<HTMLElement>('.covariate-reference');
+    const select = item.querySelector<HTMLSelectElement>('select');
+    if (refField && select) {
+      refField.hidden = categorical === undefined;
+      const levels = s.levels.get(name) ?? [];
+      const value = categorical?.reference ?? levels[0] ?? '';
+      const list = levels.includes(value) || value === '' ? levels : [...levels, value];
+      fillSelect(select, options(list.map((l) => [l, l])), value);
+    }
+    if (column?.kind === 'text' && asCategories) asCategories.disabled = true;
+  }
+  fillColumnSelect(ui.cluster, columns, settings.cluster, true);
+  ui.ties.value = settings.ties;
+}
+
+/** One covariate: its checkbox; once chosen, "as categories" (numbers) and the reference level. */
+function covariateItem(s: State, column: ColumnInfo, k: number): HTMLElement {
+  const name = column.name;
+  const pick = el('input', { type: 'checkbox', id: `covariate-${k}`, class: 'covariate-pick', value: name });
+  pick.addEventListener('change', () => guard(() => toggleCovariate(s, column, pick.checked)));
+  const categories = el('input', { type: 'checkbox', id: `covariate-${k}-categorical`, class: 'covariate-categorical' });
+  categories.addEventListener('change', () => guard(() => setCategorical(s, name, categories.checked)));
+  const reference = el('select', { id: `covariate-${k}-reference` });
+  reference.addEventListener('change', () => {
+    const entry = s.settings.categorical.find((c) => c.variable === name);
+    if (entry) entry.reference = reference.value;
+    changed(s);
+  });
+  const label = column.kind === 'text' ? 'categories' : 'as categories';
+  return el(
+    'div',
+    { class: 'covariate', 'data-column': name },
+    el(
+      'div',
+      { class: 'check' },
+      pick,
+      // The kind is shown for sighted users; for everyone, text columns say "categories" below.
+      el('label', { for: pick.id }, name, el('span', { class: 'kind', 'aria-hidden': 'true' }, ` ${column.kind}`)),
+    ),
+    el(
+      'div',
+      { class: 'covariate-options', hidden: true },
+      el('div', { class: 'check' }, categories, el('label', { for: categories.id }, label, el('span', { class: 'visually-hidden' }, ` (${name})`))),
+      el(
+        'div',
+        { class: 'covariate-reference' },
+        el('label', { for: reference.id }, 'reference', el('span', { class: 'visually-hidden' }, ` level of ${name}`)),
+        reference,
+      ),
+    ),
+  );
+}
+
+function syncOptions(s: State): void {
+  const { settings, columns } = s;
+  setInputValue(ui.landmarks, settings.landmarks.join(', '));
+  setInputValue(ui.confLevel, String(settings.conf_level));
+  setInputValue(ui.tau, settings.tau === null ? '' : String(settings.tau));
+  ui.convention.value = settings.convention;
+  ui.confType.value = settings.conf_type ?? NONE;
+  fillColumnSelect(ui.weight, columns, settings.weight, true);
+  const automatic = settings.cohort === null;
+  ui.cohortAuto.checked = automatic;
+  const used = s.report?.cohort?.variables.map((v) => v.variable) ?? [];
+  syncChecklist(
+    ui.cohort,
+    'cohort',
+    columns.map((c) => ({ value: c.name, label: c.name })),
+    new Set(settings.cohort ?? used),
+    automatic,
+    (column, on) => {
+      const list = s.settings.cohort ?? [];
+      // Keep the file's column order, which is the table's row order.
+      const next = new Set(on ? [...list, column] : list.filter((c) => c !== column));
+      s.settings.cohort = s.columns.map((c) => c.name).filter((c) => next.has(c));
+      changed(s);
+    },
+  );
+}
+
+function syncFigure(s: State): void {
+  const plot = s.settings.plot;
+  setInputValue(ui.plotTitle, plot.title ?? '');
+  setInputValue(ui.plotXLabel, plot.x_label ?? '');
+  setInputValue(ui.plotYLabel, plot.y_label ?? '');
+  setInputValue(ui.plotXMax, plot.x_max === null ? '' : String(plot.x_max));
+  for (const [input, key] of PLOT_SWITCHES) input.checked = plot[key] === true;
+  const order = groupOrder(s);
+  ui.legendFieldset.hidden = order.length === 0;
+  rebuild(ui.legendLabels, order.join('\u0001'), () =>
+    order.map((level, i) => {
+      const input = el('input', { type: 'text', id: `legend-${i}`, autocomplete: 'off', placeholder: level, 'aria-label': `Legend label for ${level}` });
+      input.addEventListener('change', () => {
+        const legend = [...s.settings.plot.legend];
+        while (legend.length < order.length) legend.push('');
+        legend[i] = input.value.trim();
+        s.settings.plot.legend = trimLegend(legend);
+        changed(s);
+      });
+      return el('div', { class: 'field legend-field' }, el('label', { for: input.id, 'aria-hidden': 'true' }, level), input);
+    }),
+  );
+  order.forEach((_, i) => {
+    const input = document.getElementById(`legend-${i}`);
+    if (input instanceof HTMLInputElement) setInputValue(input, plot.legend[i] ?? '');
+  });
+}
+
+/** Drops trailing empty legend entries, so that "no labels" is saved as []. */
+function trimLegend(legend: string[]): string[] {
+  const out = [...legend];
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Controls: from the form to the settings
 
 function selectedValues(select: HTMLSelectElement): string[] {
   return Array.from(select.selectedOptions, (o) => o.value);
@@ -187,289 +862,356 @@ function parseLandmarks(text: string): number[] {
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Analysis and results
+const nullable = (value: string): string | null => (value === NONE ? null : value);
 
-function analyze(s: State): boolean {
-  try {
-    const report = s.workspace.analyze(s.settings);
-    s.report = report;
-    s.stale = false;
-    clearError();
-    render(s);
-    return true;
-  } catch (error) {
-    s.stale = s.report !== null;
-    // The core's message names the file, row, column and value.
-    showError(`The analysis failed: ${messageOf(error)}`);
-    markStale(s);
-    return false;
-  } finally {
-    runs += 1;
-    document.body.dataset.runs = String(runs);
+/** The endpoint the controls edit; with none (no endpoint was guessed), the first edit makes one. */
+function editedEndpoint(s: State): EndpointSpec {
+  let endpoint = s.settings.endpoints[s.current];
+  if (endpoint === undefined) {
+    endpoint = { name: ENDPOINT_NAME, time: ui.time.value, event: ui.event.value, event_values: [] };
+    s.settings.endpoints.push(endpoint);
+    s.current = s.settings.endpoints.length - 1;
   }
+  return endpoint;
 }
 
-function markStale(s: State): void {
-  ui.results.classList.toggle('stale', s.stale);
-  ui.stale.hidden = !s.stale;
-  ui.empty.hidden = s.report !== null;
-  ui.download.disabled = s.report === null;
+function editDates(s: State, edit: (dates: DateEndpoint) => void): void {
+  const endpoint = editedEndpoint(s);
+  if (!endpoint.dates) return;
+  edit(endpoint.dates);
+  Object.assign(endpoint, dateLabels(endpoint.name, endpoint.dates.unit));
+  changed(s);
 }
 
-function render(s: State): void {
-  const report = s.report;
-  ui.figures.replaceChildren();
-  ui.tables.replaceChildren();
-  ui.warnings.replaceChildren();
-  if (report === null) {
-    markStale(s);
-    return;
+function setDerive(s: State, on: boolean): void {
+  const endpoint = editedEndpoint(s);
+  if (on && !endpoint.dates) {
+    s.columnBackup.set(endpoint, { time: endpoint.time, event: endpoint.event, event_values: endpoint.event_values });
+    endpoint.dates = newDateEndpoint(s.columns);
+    Object.assign(endpoint, dateLabels(endpoint.name, endpoint.dates.unit), { event_values: [] });
+  } else if (!on && endpoint.dates) {
+    delete endpoint.dates;
+    const first = s.guessed.endpoints[0];
+    const backup = s.columnBackup.get(endpoint) ?? {
+      time: first?.time ?? '',
+      event: first?.event ?? '',
+      event_values: [],
+    };
+    Object.assign(endpoint, backup);
   }
-  const ws = s.workspace;
-  report.endpoints.forEach((endpoint, i) => {
-    const n = i + 1;
-    try {
-      ui.figures.append(
-        renderFigure(`Kaplan–Meier estimate: ${endpoint.name}`, ws.km_svg(i), [
-          exportButton('SVG', `Download the ${endpoint.name} Kaplan–Meier figure (SVG)`, () => ws.km_svg(i), `survcalc-km-${n}.svg`),
-          exportButton('Steps (CSV)', `Download the ${endpoint.name} Kaplan–Meier steps (CSV)`, () => ws.steps_csv(i), `survcalc-km-steps-${n}.csv`),
-        ]),
-      );
-      const forest = ws.forest_svg(i);
-      if (typeof forest === 'string') {
-        ui.figures.append(
-          renderFigure(`Hazard ratios: ${endpoint.name}`, forest, [
-            exportButton('SVG', `Download the ${endpoint.name} forest plot (SVG)`, () => forest, `survcalc-forest-${n}.svg`),
-          ]),
-        );
-      }
-    } catch (error) {
-      ui.figures.append(el('p', { class: 'plot-error' }, `No plot for ${endpoint.name}: ${messageOf(error)}`));
-    }
-  });
-  for (const table of report.display.tables) {
-    ui.tables.append(
-      renderTable(table, [
-        exportButton('CSV', `Download the table "${table.title}" (CSV)`, () => ws.table_csv(table.id), `survcalc-${table.id}.csv`),
-      ]),
-    );
-  }
-  const warnings = report.warnings ?? [];
-  if (warnings.length > 0) {
-    ui.warnings.append(el('h2', {}, 'Warnings'), el('ul', {}, ...warnings.map((w) => el('li', {}, w))));
-  }
-  syncEventValues(s);
-  markStale(s);
-  document.body.dataset.ready = '1';
+  changed(s);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Opening data
-
-interface Source {
-  bytes: Uint8Array;
-  fileName: string;
-  example: boolean;
-  /** For a workbook: the sheet to read; null reads the first. */
-  sheet: string | null;
-}
-
-/** Reads a file (or another sheet of the current workbook). If it cannot be read, nothing changes:
- * the previous file, settings and results stay as they were. */
-function openData({ bytes, fileName, example, sheet }: Source): void {
-  let workspace: WorkspaceApi | null = null;
-  let columns: ColumnInfo[];
-  let settings: Settings;
-  let sheets: string[];
-  let sheetRead: string | null;
-  try {
-    workspace = (
-      sheet === null ? Workspace.open(bytes, fileName) : Workspace.open_sheet(bytes, fileName, sheet)
-    ) as unknown as WorkspaceApi;
-    columns = workspace.columns();
-    settings = workspace.guess_settings();
-    const detected = workspace.detected();
-    sheets = detected.sheets ?? [];
-    sheetRead = detected.sheet ?? null;
-  } catch (error) {
-    workspace?.free();
-    showError(`Could not open the file: ${messageOf(error)}`);
-    return;
-  }
-  state?.workspace.free();
-  state = { workspace, bytes, fileName, example, sheets, sheet: sheetRead, columns, settings, current: 0, report: null, stale: false };
-  showSource(fileName, example, sheetRead);
-  // Clear the previous file's results before analysing: they no longer match the controls.
-  render(state);
-  syncControls(state);
-  analyze(state);
-}
-
-async function openFile(file: File): Promise<void> {
-  try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    openData({ bytes, fileName: file.name, example: false, sheet: null });
-  } catch (error) {
-    showError(`Could not read ${file.name}: ${messageOf(error)}`);
-  }
-}
-
-async function openExample(): Promise<void> {
-  const response = await fetch(EXAMPLE_URL);
-  if (!response.ok) throw new Error(`the example data could not be loaded (HTTP ${response.status})`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  openData({ bytes, fileName: EXAMPLE_URL.split('/').pop() ?? EXAMPLE_URL, example: true, sheet: null });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Events
-
-function onSettingsChange(target: EventTarget | null): void {
-  const s = state;
-  if (s === null) return;
-  const { settings } = s;
-  const editsEndpoint = ([ui.endpointName, ui.time, ui.event, ui.eventValue] as EventTarget[]).includes(target as EventTarget);
-  if (editsEndpoint && settings.endpoints.length === 0) {
-    // No endpoint was guessed from the headers: the first pick starts one.
-    settings.endpoints.push({ name: ENDPOINT_NAME, time: ui.time.value, event: ui.event.value, event_values: [] });
-    s.current = 0;
-  }
-  const endpoint = settings.endpoints[s.current];
-  switch (target) {
-    case ui.sheet:
-      openData({ bytes: s.bytes, fileName: s.fileName, example: s.example, sheet: ui.sheet.value });
-      return;
-    case ui.endpoint:
-      s.current = Number(ui.endpoint.value);
-      syncControls(s);
-      return; // choosing which endpoint to edit changes no setting
-    case ui.endpointName:
-      if (endpoint) endpoint.name = ui.endpointName.value.trim() || `Endpoint ${s.current + 1}`;
-      break;
-    case ui.time:
-      if (endpoint) endpoint.time = ui.time.value;
-      break;
-    case ui.event:
-      if (endpoint) {
-        endpoint.event = ui.event.value;
-        endpoint.event_values = [];
-      }
-      break;
-    case ui.eventValue:
-      if (endpoint) endpoint.event_values = selectedValues(ui.eventValue);
-      break;
-    case ui.group:
-      settings.group = ui.group.value === NONE ? null : ui.group.value;
-      break;
-    case ui.response:
-      settings.response = ui.response.value === NONE ? null : ui.response.value;
-      break;
-    case ui.landmarks:
-      try {
-        settings.landmarks = parseLandmarks(ui.landmarks.value);
-      } catch (error) {
-        showError(messageOf(error));
-        s.stale = s.report !== null;
-        markStale(s);
-        return;
-      }
-      break;
-    case ui.confType:
-      settings.conf_type = ui.confType.value === NONE ? null : (ui.confType.value as ConfType);
-      break;
-    case ui.convention:
-      settings.convention = ui.convention.value as Convention;
-      break;
-    case ui.confLevel:
-      settings.conf_level = Number(ui.confLevel.value);
-      break;
-    default:
-      return;
-  }
-  analyze(s);
-  syncControls(s);
-}
-
-function addEndpoint(): void {
-  const s = state;
-  if (s === null) return;
+function addEndpoint(s: State): void {
   const base = s.settings.endpoints[s.current];
   const n = s.settings.endpoints.length + 1;
-  s.settings.endpoints.push({
-    name: `Endpoint ${n}`,
+  const name = `Endpoint ${n}`;
+  const endpoint: EndpointSpec = {
+    name,
     time: base?.time ?? s.columns[0]?.name ?? '',
     event: base?.event ?? s.columns[0]?.name ?? '',
     event_values: [...(base?.event_values ?? [])],
-  });
+  };
+  if (base?.dates) {
+    endpoint.dates = structuredClone(base.dates);
+    Object.assign(endpoint, dateLabels(name, base.dates.unit));
+  }
+  s.settings.endpoints.push(endpoint);
   s.current = s.settings.endpoints.length - 1;
-  analyze(s);
-  syncControls(s);
+  changed(s);
   ui.endpointName.focus();
 }
 
-function removeEndpoint(): void {
-  const s = state;
-  if (s === null || s.settings.endpoints.length <= 1) return;
+function removeEndpoint(s: State): void {
+  if (s.settings.endpoints.length <= 1) return;
   s.settings.endpoints.splice(s.current, 1);
   s.current = Math.max(0, s.current - 1);
-  analyze(s);
-  syncControls(s);
+  changed(s);
 }
 
-const MIME_TYPES: Record<string, string> = {
-  json: 'application/json',
-  csv: 'text/csv',
-  svg: 'image/svg+xml',
-};
-
-/** Saves text the core produced as a file, through a Blob URL (nothing leaves the computer). */
-function saveText(text: string, fileName: string): void {
-  const extension = fileName.split('.').pop() ?? '';
-  const url = URL.createObjectURL(new Blob([text], { type: MIME_TYPES[extension] ?? 'text/plain' }));
-  const link = el('a', { href: url, download: fileName });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** Sets the group order (null: the core's), carrying each level's legend label along. */
+function setGroupOrder(s: State, order: string[] | null): void {
+  const before = groupOrder(s);
+  const labels = new Map(before.map((level, i) => [level, s.settings.plot.legend[i] ?? '']));
+  s.settings.group_levels = order;
+  s.settings.plot.legend = trimLegend(groupOrder(s).map((level) => labels.get(level) ?? ''));
+  changed(s);
 }
 
-/** A small button that saves what `produce` returns (a core export) as `fileName`. */
-function exportButton(text: string, label: string, produce: () => string, fileName: string): HTMLButtonElement {
-  const button = el('button', { type: 'button', class: 'button small', 'aria-label': label }, text);
-  button.addEventListener('click', () => {
-    try {
-      saveText(produce(), fileName);
-    } catch (error) {
-      showError(`Could not export ${fileName}: ${messageOf(error)}`);
-    }
-  });
-  return button;
+function moveLevel(s: State, from: number, to: number): void {
+  const order = [...groupOrder(s)];
+  if (to < 0 || to >= order.length) return;
+  const [level] = order.splice(from, 1);
+  if (level === undefined) return;
+  order.splice(to, 0, level);
+  setGroupOrder(s, order);
 }
 
-function download(): void {
-  const s = state;
-  if (s === null || s.report === null) return;
-  try {
-    saveText(s.workspace.report_json(), REPORT_FILE_NAME);
-  } catch (error) {
-    showError(`Could not write the report: ${messageOf(error)}`);
+async function setGroup(s: State, group: string | null): Promise<void> {
+  const { settings } = s;
+  settings.group = group;
+  // The order, reference and legend labels were the old group's levels.
+  settings.group_levels = null;
+  settings.reference = null;
+  settings.plot.legend = [];
+  await ensureLevels(s);
+  changed(s);
+}
+
+function setTest(s: State, test: ExtraTest | null, name: ExtraTest['test']): void {
+  const tests = s.settings.tests.filter((t) => t.test !== name);
+  if (test !== null) tests.push(test);
+  s.settings.tests = tests;
+  changed(s);
+}
+
+function readFlemingHarrington(): ExtraTest {
+  const p = readNumber(ui.fhP, 'Fleming–Harrington p') ?? 0;
+  const q = readNumber(ui.fhQ, 'Fleming–Harrington q') ?? 0;
+  return { test: 'fleming-harrington', p, q };
+}
+
+async function toggleCovariate(s: State, column: ColumnInfo, on: boolean): Promise<void> {
+  const { settings } = s;
+  const name = column.name;
+  const chosen = new Set(on ? [...settings.covariates, name] : settings.covariates.filter((c) => c !== name));
+  // In the file's column order, as the model lists its terms.
+  settings.covariates = s.columns.map((c) => c.name).filter((c) => chosen.has(c));
+  if (!on) {
+    settings.categorical = settings.categorical.filter((c) => c.variable !== name);
+  } else if (column.kind === 'text' && !settings.categorical.some((c) => c.variable === name)) {
+    // Text enters the model only as categories: against its first level unless chosen otherwise.
+    await addCategorical(s, name);
   }
+  changed(s);
+}
+
+async function addCategorical(s: State, name: string): Promise<void> {
+  s.settings.categorical.push({ variable: name, reference: '' });
+  await ensureLevels(s);
+  const entry = s.settings.categorical.find((c) => c.variable === name);
+  if (entry) entry.reference = s.levels.get(name)?.[0] ?? '';
+}
+
+async function setCategorical(s: State, name: string, on: boolean): Promise<void> {
+  if (on) {
+    if (!s.settings.categorical.some((c) => c.variable === name)) await addCategorical(s, name);
+  } else {
+    s.settings.categorical = s.settings.categorical.filter((c) => c.variable !== name);
+  }
+  changed(s);
+}
+
+/** Applies a settings file the user chose, unless it names columns the file does not have. */
+async function loadSettingsFile(s: State, file: File): Promise<void> {
+  let loaded: Settings;
+  try {
+    loaded = await engine.call('parseSettings', { text: await file.text() });
+  } catch (error) {
+    if (error instanceof EngineCrash) throw error;
+    showError(`Could not load ${file.name}: ${messageOf(error)}. The previous settings are kept.`);
+    return;
+  }
+  const missing = missingColumns(loaded, s.columns);
+  if (missing.length > 0) {
+    const list = missing.map((c) => `"${c}"`).join(', ');
+    showError(
+      `${file.name} names ${missing.length === 1 ? 'a column' : 'columns'} that ${s.source.fileName} does not have: ${list}. ` +
+        'The previous settings are kept.',
+    );
+    return;
+  }
+  s.settings = loaded;
+  s.current = 0;
+  await ensureLevels(s);
+  changed(s);
+  showNotice(`Settings loaded from ${file.name}.`);
+}
+
+async function startOver(): Promise<void> {
+  forgetSettings();
+  SECTIONS.forEach((section, i) => {
+    section.open = SECTIONS_OPEN[i] ?? false;
+  });
+  await openExample();
+  showNotice('Started over: the example data with the default settings.');
+}
+
+function download(s: State): void {
+  if (s.report === null) return;
+  guard(() => saveExport(() => exportText({ kind: 'report' }), REPORT_FILE_NAME));
+}
+
+/** Wires a control: on change, `apply` edits the settings (or throws a message), then re-runs. */
+function onChange(control: HTMLElement, apply: (s: State) => void | Promise<void>): void {
+  control.addEventListener('change', () =>
+    guard(async () => {
+      const s = state;
+      if (s === null) return;
+      try {
+        await apply(s);
+      } catch (error) {
+        if (error instanceof EngineCrash) throw error;
+        invalid(s, messageOf(error));
+        return;
+      }
+      changed(s);
+    }),
+  );
+}
+
+/** Like `onChange`, for handlers that re-run themselves (or do not change a setting). */
+function onEvent(control: HTMLElement, type: string, action: (s: State) => unknown): void {
+  control.addEventListener(type, () =>
+    guard(() => {
+      const s = state;
+      return s === null ? undefined : action(s);
+    }),
+  );
 }
 
 function wireEvents(): void {
-  ui.form.addEventListener('change', (event) => onSettingsChange(event.target));
-  ui.form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    onSettingsChange(document.activeElement);
+  ui.form.addEventListener('submit', (event) => event.preventDefault());
+  onEvent(ui.sheet, 'change', (s) => openData({ ...s.source, sheet: ui.sheet.value }));
+
+  // Endpoints
+  onEvent(ui.endpoint, 'change', (s) => {
+    s.current = Number(ui.endpoint.value);
+    syncControls(s); // choosing which endpoint to edit changes no setting
   });
-  ui.addEndpoint.addEventListener('click', addEndpoint);
-  ui.removeEndpoint.addEventListener('click', removeEndpoint);
-  ui.download.addEventListener('click', download);
+  onEvent(ui.addEndpoint, 'click', addEndpoint);
+  onEvent(ui.removeEndpoint, 'click', removeEndpoint);
+  onChange(ui.endpointName, (s) => {
+    const endpoint = editedEndpoint(s);
+    endpoint.name = ui.endpointName.value.trim() || `Endpoint ${s.current + 1}`;
+    if (endpoint.dates) Object.assign(endpoint, dateLabels(endpoint.name, endpoint.dates.unit));
+  });
+  onEvent(ui.deriveDates, 'change', (s) => setDerive(s, ui.deriveDates.checked));
+  onChange(ui.time, (s) => {
+    editedEndpoint(s).time = ui.time.value;
+  });
+  onChange(ui.event, (s) => {
+    const endpoint = editedEndpoint(s);
+    endpoint.event = ui.event.value;
+    endpoint.event_values = [];
+  });
+  onChange(ui.eventValue, (s) => {
+    editedEndpoint(s).event_values = selectedValues(ui.eventValue);
+  });
+  onEvent(ui.startDate, 'change', (s) => editDates(s, (d) => void (d.start = ui.startDate.value)));
+  onEvent(ui.lastContact, 'change', (s) => editDates(s, (d) => void (d.last_contact = nullable(ui.lastContact.value))));
+  onEvent(ui.timeUnit, 'change', (s) => editDates(s, (d) => void (d.unit = ui.timeUnit.value as TimeUnit)));
+  onEvent(ui.dateOrder, 'change', (s) => editDates(s, (d) => void (d.date_order = ui.dateOrder.value as DateOrder)));
+  onEvent(ui.cutoff, 'change', (s) => editDates(s, (d) => void (d.cutoff = ui.cutoff.value === '' ? null : ui.cutoff.value)));
+  onEvent(ui.derivationDownload, 'click', (s) =>
+    saveExport(() => exportText({ kind: 'derivation', endpoint: s.current }), `survcalc-derivation-${s.current + 1}.csv`),
+  );
+
+  // Comparison
+  onEvent(ui.group, 'change', (s) => setGroup(s, nullable(ui.group.value)));
+  onEvent(ui.groupOrderReset, 'click', (s) => setGroupOrder(s, null));
+  onChange(ui.reference, (s) => {
+    s.settings.reference = nullable(ui.reference.value);
+  });
+  onChange(ui.strata, (s) => {
+    s.settings.strata = nullable(ui.strata.value);
+  });
+  for (const [input, name] of TEST_SWITCHES) {
+    onEvent(input, 'change', (s) => setTest(s, input.checked ? ({ test: name } as ExtraTest) : null, name));
+  }
+  onChange(ui.testFh, (s) => {
+    s.settings.tests = s.settings.tests.filter((t) => t.test !== 'fleming-harrington');
+    if (ui.testFh.checked) s.settings.tests.push(readFlemingHarrington());
+  });
+  for (const input of [ui.fhP, ui.fhQ]) {
+    onChange(input, (s) => {
+      const test = readFlemingHarrington();
+      s.settings.tests = s.settings.tests.map((t) => (t.test === 'fleming-harrington' ? test : t));
+    });
+  }
+  onChange(ui.pairwise, (s) => {
+    s.settings.pairwise = ui.pairwise.checked;
+  });
+
+  // Response
+  onChange(ui.response, (s) => {
+    s.settings.response = nullable(ui.response.value);
+  });
+  onChange(ui.responseDenominator, (s) => {
+    s.settings.response_denominator = ui.responseDenominator.value as Denominator;
+  });
+  onChange(ui.responseInterval, (s) => {
+    s.settings.response_interval = ui.responseInterval.value as IntervalMethod;
+  });
+
+  // Cox model
+  onChange(ui.cluster, (s) => {
+    s.settings.cluster = nullable(ui.cluster.value);
+  });
+  onChange(ui.ties, (s) => {
+    s.settings.ties = ui.ties.value as Ties;
+  });
+
+  // Options
+  onChange(ui.landmarks, (s) => {
+    s.settings.landmarks = parseLandmarks(ui.landmarks.value);
+  });
+  onChange(ui.confLevel, (s) => {
+    const level = readNumber(ui.confLevel, 'Confidence level');
+    if (level === null) throw new Error('Confidence level: write a number between 0 and 1, e.g. 0.95.');
+    s.settings.conf_level = level;
+  });
+  onChange(ui.tau, (s) => {
+    s.settings.tau = readNumber(ui.tau, 'τ for RMST');
+  });
+  onChange(ui.convention, (s) => {
+    s.settings.convention = ui.convention.value as Convention;
+  });
+  onChange(ui.confType, (s) => {
+    s.settings.conf_type = nullable(ui.confType.value) as ConfType | null;
+  });
+  onChange(ui.weight, (s) => {
+    s.settings.weight = nullable(ui.weight.value);
+  });
+  onChange(ui.cohortAuto, (s) => {
+    // Unticked: start from the variables the core chose, so the table does not change yet.
+    s.settings.cohort = ui.cohortAuto.checked ? null : (s.report?.cohort?.variables.map((v) => v.variable) ?? []);
+  });
+
+  // Figure
+  const text = (input: HTMLInputElement): string | null => (input.value.trim() === '' ? null : input.value.trim());
+  onChange(ui.plotTitle, (s) => {
+    s.settings.plot.title = text(ui.plotTitle);
+  });
+  onChange(ui.plotXLabel, (s) => {
+    s.settings.plot.x_label = text(ui.plotXLabel);
+  });
+  onChange(ui.plotYLabel, (s) => {
+    s.settings.plot.y_label = text(ui.plotYLabel);
+  });
+  onChange(ui.plotXMax, (s) => {
+    s.settings.plot.x_max = readNumber(ui.plotXMax, 'X-axis maximum');
+  });
+  for (const [input, key] of PLOT_SWITCHES) {
+    onChange(input, (s) => {
+      (s.settings.plot as Record<string, unknown>)[key] = input.checked;
+    });
+  }
+
+  // Settings file and downloads
+  onEvent(ui.saveSettings, 'click', (s) => saveText(`${JSON.stringify(s.settings, null, 2)}\n`, SETTINGS_FILE_NAME));
+  ui.loadSettings.addEventListener('change', () => {
+    const file = ui.loadSettings.files?.[0];
+    ui.loadSettings.value = ''; // so that choosing the same file again reloads it
+    const s = state;
+    if (file && s) guard(() => loadSettingsFile(s, file));
+  });
+  ui.startOver.addEventListener('click', () => guard(startOver));
+  onEvent(ui.download, 'click', download);
   ui.file.addEventListener('change', () => {
     const file = ui.file.files?.[0];
     ui.file.value = ''; // so that choosing the same file again reloads it
-    if (file) void openFile(file);
+    if (file) guard(() => openFile(file));
   });
 
   // Drag and drop anywhere on the page.
@@ -497,14 +1239,15 @@ function wireEvents(): void {
     depth = 0;
     ui.drop.hidden = true;
     const file = event.dataTransfer?.files[0];
-    if (file) void openFile(file);
+    if (file) guard(() => openFile(file));
   });
 }
 
 async function main(): Promise<void> {
+  engine = new Engine(onEngineRestart, onEngineGiveUp);
   wireEvents();
   try {
-    await init();
+    await engine.call('ping', {});
   } catch (error) {
     showError(`survcalc could not start its calculation engine (WebAssembly): ${messageOf(error)}`);
     return;
@@ -513,7 +1256,7 @@ async function main(): Promise<void> {
   try {
     await openExample();
   } catch (error) {
-    showError(`Could not load the example: ${messageOf(error)}. Open a data file to start.`);
+    if (!(error instanceof EngineCrash)) showError(`Could not load the example: ${messageOf(error)}. Open a data file to start.`);
   }
 }
 

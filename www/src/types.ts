@@ -1,5 +1,7 @@
 // The parts of the core's data shapes that the page reads or edits. The core (Rust, serde) is the
-// source of truth; anything not named here is passed through untouched.
+// source of truth (crate/src/report/settings.rs, derive.rs, plot/km.rs, types.rs); fields not
+// named here are passed through untouched, so a settings file written by a newer core still
+// round-trips.
 
 export type ColumnKind = 'number' | 'text' | 'empty';
 
@@ -13,27 +15,94 @@ export interface ColumnInfo {
   missing: number;
 }
 
+export type TimeUnit = 'days' | 'weeks' | 'months' | 'years';
+export type DateOrder = 'auto' | 'day-first' | 'month-first';
+
+/** An endpoint built from date columns (derive.rs `DateEndpoint`). */
+export interface DateEndpoint {
+  start: string;
+  /** The earliest non-missing of these dates is the event. */
+  events: string[];
+  last_contact: string | null;
+  unit: TimeUnit;
+  /** ISO YYYY-MM-DD, or null for none. */
+  cutoff: string | null;
+  date_order: DateOrder;
+  [other: string]: unknown;
+}
+
 export interface EndpointSpec {
   name: string;
+  /** A column, or (with `dates`) the label of the derived time. */
   time: string;
   event: string;
   /** Empty: the core picks the event coding (1 for 0/1, 2 for 1/2). */
   event_values: string[];
+  dates?: DateEndpoint | null;
   [other: string]: unknown;
 }
 
+export interface Categorical {
+  variable: string;
+  reference: string;
+}
+
+export type ExtraTest =
+  | { test: 'gehan-breslow' }
+  | { test: 'tarone-ware' }
+  | { test: 'trend' }
+  | { test: 'fleming-harrington'; p: number; q: number };
+
 export type ConfType = 'log' | 'log-log' | 'plain' | 'logit' | 'arcsin';
 export type Convention = 'r' | 'sas' | 'prism' | 'lifelines';
+export type Ties = 'efron' | 'breslow' | 'exact';
+export type Denominator = 'all' | 'evaluable';
+export type IntervalMethod = 'clopper-pearson' | 'wilson' | 'wilson-cc' | 'jeffreys';
+
+/** Options of the Kaplan–Meier figure (plot/km.rs `KmPlotOptions`). */
+export interface PlotOptions {
+  title: string | null;
+  x_label: string | null;
+  y_label: string | null;
+  /** Legend labels in group order; an empty entry keeps the group's name. */
+  legend: string[];
+  ci_bands: boolean;
+  median_lines: boolean;
+  cumulative_incidence: boolean;
+  hide_p: boolean;
+  hazard_ratios: boolean;
+  cumulative_events: boolean;
+  x_max: number | null;
+  [other: string]: unknown;
+}
 
 export interface Settings {
   endpoints: EndpointSpec[];
   group: string | null;
+  /** Order of the group levels; null: sorted by the core. */
+  group_levels: string[] | null;
+  /** Reference group for hazard ratios; null: the first level. */
+  reference: string | null;
+  strata: string | null;
+  weight: string | null;
+  covariates: string[];
+  categorical: Categorical[];
+  cluster: string | null;
+  ties: Ties;
   response: string | null;
+  response_denominator: Denominator;
+  response_interval: IntervalMethod;
+  tests: ExtraTest[];
+  pairwise: boolean;
   landmarks: number[];
+  /** Cohort-table variables; null: chosen by the core. */
+  cohort: string[] | null;
+  tau: number | null;
   conf_level: number;
   /** null: the convention's own transform. */
   conf_type: ConfType | null;
   convention: Convention;
+  plot: PlotOptions;
   [other: string]: unknown;
 }
 
@@ -45,14 +114,41 @@ export interface DisplayTable {
   notes?: string[];
 }
 
+export interface Exclusion {
+  /** 1-based row of the file. */
+  row: number;
+  reason: string;
+}
+
+/** One row of a date endpoint's derivation (derive.rs `DerivationRow`). */
+export interface DerivationRow {
+  row: number;
+  /** null when the row was excluded. */
+  time: number | null;
+  /** Why the row was excluded, or what was adjusted (e.g. censored at the cut-off). */
+  note: string | null;
+  [other: string]: unknown;
+}
+
 export interface EndpointReport {
   name: string;
   event_values?: string[];
+  n_rows: number;
+  n_used: number;
+  excluded: Exclusion[];
+  /** Present for an endpoint derived from dates. */
+  derivation?: DerivationRow[];
+  [other: string]: unknown;
+}
+
+export interface CohortReport {
+  variables: Array<{ variable: string; [other: string]: unknown }>;
   [other: string]: unknown;
 }
 
 export interface Report {
   endpoints: EndpointReport[];
+  cohort?: CohortReport | null;
   warnings?: string[];
   display: { tables: DisplayTable[] };
   [other: string]: unknown;
@@ -68,11 +164,12 @@ export interface Detected {
   [other: string]: unknown;
 }
 
-/** The wasm Workspace as the page uses it (generated bindings type most of it as `any`). */
+/** The wasm Workspace as the worker uses it (generated bindings type most of it as `any`). */
 export interface WorkspaceApi {
   columns(): ColumnInfo[];
   detected(): Detected;
   guess_settings(): Settings;
+  levels(column: string): string[];
   analyze(settings: Settings): Report;
   report_json(): string;
   km_svg(endpoint: number): string;
@@ -82,5 +179,7 @@ export interface WorkspaceApi {
   table_csv(id: string): string;
   /** The endpoint's Kaplan–Meier steps as CSV (unrounded). */
   steps_csv(endpoint: number): string;
+  /** The endpoint's per-row date derivation as CSV. */
+  derivation_csv(endpoint: number): string;
   free(): void;
 }

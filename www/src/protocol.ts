@@ -1,0 +1,50 @@
+// Messages between the page (engine.ts) and the worker that runs the core (worker.ts). Each
+// request carries an id; the worker answers every request once, in the order received.
+import type { ColumnInfo, Detected, Report, Settings } from './types.js';
+
+/** The figures of one endpoint, as SVG text from the core (or the core's message). */
+export interface EndpointFigures {
+  km: { svg: string } | { error: string };
+  /** The forest plot of the endpoint's Cox model, when one was fitted. */
+  forest: string | null;
+}
+
+export interface Opened {
+  columns: ColumnInfo[];
+  detected: Detected;
+  guessed: Settings;
+}
+
+export interface Analysed {
+  report: Report;
+  figures: EndpointFigures[];
+}
+
+/** A text export of the last report the worker computed. */
+export type Export =
+  | { kind: 'report' }
+  | { kind: 'table'; id: string }
+  | { kind: 'steps'; endpoint: number }
+  | { kind: 'derivation'; endpoint: number };
+
+/** Every request, and the type of its answer. */
+export interface Requests {
+  /** Waits until the WebAssembly module is ready. */
+  ping: { request: Record<string, never>; answer: null };
+  open: { request: { bytes: Uint8Array; fileName: string; sheet: string | null }; answer: Opened };
+  levels: { request: { column: string }; answer: string[] };
+  parseSettings: { request: { text: string }; answer: Settings };
+  analyze: { request: { settings: Settings }; answer: Analysed };
+  export: { request: Export; answer: string };
+}
+
+export type RequestType = keyof Requests;
+
+/** The request's fields go in `body`, apart from the id (an export names a table by its own id). */
+export type RequestMessage = { [K in RequestType]: { id: number; type: K; body: Requests[K]['request'] } }[RequestType];
+
+export type ReplyMessage =
+  | { id: number; ok: true; value: unknown }
+  /** `fatal`: the core trapped (a WebAssembly RuntimeError); the worker closes itself and the
+   * page starts a new one. */
+  | { id: number; ok: false; message: string; fatal: boolean };

@@ -1,0 +1,109 @@
+// The calculation engine's thread: loads the WebAssembly core and holds the open file (the
+// core's Workspace), so that the page stays responsive while the core works. It answers the
+// requests of engine.ts one at a time, in order; it computes nothing itself.
+import init, { parse_settings, Workspace } from '../pkg/survcalc.js';
+import type { Analysed, EndpointFigures, Export, Opened, ReplyMessage, RequestMessage } from './protocol.js';
+import type { Settings, WorkspaceApi } from './types.js';
+
+/** The worker's global scope, typed by hand (the page's lib is DOM, not WebWorker). */
+const scope = globalThis as unknown as {
+  postMessage(message: ReplyMessage): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<RequestMessage>) => void): void;
+  close(): void;
+};
+
+const ready = init();
+ready.catch(() => undefined); // reported to the page with the first request (see `handle`)
+let workspace: WorkspaceApi | null = null;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function open(bytes: Uint8Array, fileName: string, sheet: string | null): Opened {
+  const next = (sheet === null ? Workspace.open(bytes, fileName) : Workspace.open_sheet(bytes, fileName, sheet)) as unknown as WorkspaceApi;
+  try {
+    const opened = { columns: next.columns(), detected: next.detected(), guessed: next.guess_settings() };
+    // Only a file that opened replaces the previous one.
+    workspace?.free();
+    workspace = next;
+    return opened;
+  } catch (error) {
+    next.free();
+    throw error;
+  }
+}
+
+function currentWorkspace(): WorkspaceApi {
+  if (workspace === null) throw new Error('no file is open');
+  return workspace;
+}
+
+function analyze(settings: Settings): Analysed {
+  const ws = currentWorkspace();
+  const report = ws.analyze(settings);
+  const figures: EndpointFigures[] = report.endpoints.map((_, i) => {
+    let km: EndpointFigures['km'];
+    try {
+      km = { svg: ws.km_svg(i) };
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw error;
+      km = { error: messageOf(error) };
+    }
+    return { km, forest: ws.forest_svg(i) ?? null };
+  });
+  return { report, figures };
+}
+
+function exportText(what: Export): string {
+  const ws = currentWorkspace();
+  switch (what.kind) {
+    case 'report':
+      return ws.report_json();
+    case 'table':
+      return ws.table_csv(what.id);
+    case 'steps':
+      return ws.steps_csv(what.endpoint);
+    case 'derivation':
+      return ws.derivation_csv(what.endpoint);
+  }
+}
+
+function run(request: RequestMessage): unknown {
+  switch (request.type) {
+    case 'ping':
+      return null;
+    case 'open':
+      return open(request.body.bytes, request.body.fileName, request.body.sheet);
+    case 'levels':
+      return currentWorkspace().levels(request.body.column);
+    case 'parseSettings':
+      return parse_settings(request.body.text) as Settings;
+    case 'analyze':
+      return analyze(request.body.settings);
+    case 'export':
+      return exportText(request.body);
+  }
+}
+
+async function handle(request: RequestMessage): Promise<void> {
+  try {
+    await ready;
+  } catch (error) {
+    scope.postMessage({ id: request.id, ok: false, message: `the WebAssembly module did not load (${messageOf(error)})`, fatal: false });
+    return;
+  }
+  try {
+    scope.postMessage({ id: request.id, ok: true, value: run(request) });
+  } catch (error) {
+    // A trap (panic, out of memory) leaves the module's memory in an unknown state: report it as
+    // fatal and stop; the page starts a fresh worker. Anything else is the core's own message.
+    const fatal = error instanceof WebAssembly.RuntimeError;
+    scope.postMessage({ id: request.id, ok: false, message: messageOf(error), fatal });
+    if (fatal) scope.close();
+  }
+}
+
+scope.addEventListener('message', (event) => {
+  void handle(event.data);
+});
