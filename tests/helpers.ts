@@ -72,3 +72,17 @@ export async function tableCells(page: Page, id: string): Promise<string[][]> {
     rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent ?? '')),
   );
 }
+
+/** The CLI built by scripts/test.sh (`cargo build --release --bin survcalc`). */
+export function cliPath(): string {
+  const exe = process.platform === 'win32' ? 'survcalc.exe' : 'survcalc';
+  return join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'release', exe);
+}
+
+/** Opens a collapsible section of the settings panel (a <details> with this summary). */
+export async function openSection(page: Page, name: string): Promise<void> {
+  const section = page.locator('details.section').filter({ has: page.locator('summary', { hasText: name }) });
+  await expect(section).toHaveCount(1);
+  if ((await section.getAttribute('open')) === null) await section.locator('summary').first().click();
+  await expect(section).toHaveAttribute('open', '');
+}
