@@ -79,13 +79,25 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions, p_style: PStyle) -> Str
             .unwrap_or_else(|| curves[k].group.clone())
     };
     let last_t = ep.pooled.steps.last().map_or(1.0, |s| s.time);
-    let max_t = opts.x_max.filter(|x| *x > 0.0).unwrap_or(last_t);
-    let ticks = breaks(max_t, 8);
-    let x_max = *ticks.last().unwrap_or(&1.0);
+    // A chosen axis end is kept exactly (ticks stop at it); otherwise the last nice tick.
+    let chosen = opts.x_max.filter(|x| x.is_finite() && *x > 0.0);
+    let max_t = chosen.unwrap_or(last_t);
+    let mut ticks = breaks(max_t, 8);
+    if let Some(end) = chosen {
+        ticks.retain(|&t| t <= end * (1.0 + 1e-12));
+    }
+    let x_max = chosen.unwrap_or(*ticks.last().unwrap_or(&1.0));
     let flip = opts.cumulative_incidence;
     let val = |s: f64| if flip { 1.0 - s } else { s };
 
-    let (left, right, top) = (130.0, 24.0, 44.0);
+    // The left margin holds the risk table's group labels: wide enough for the longest
+    // (up to 24 characters), so the first count never runs into a label.
+    let longest = (0..curves.len())
+        .map(|k| label(k).chars().count().min(24))
+        .max()
+        .unwrap_or(0) as f64;
+    let left = (8.0 + 7.4 * longest + 26.0).max(130.0);
+    let (right, top) = (24.0, 44.0);
     let width = 820.0;
     let plot_h = 360.0;
     let plot_w = width - left - right;
@@ -346,7 +358,7 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions, p_style: PStyle) -> Str
             s.push_str(&format!(
                 "<text class=\"risk-label\" x=\"8\" y=\"{}\" fill=\"{colour}\">{}</text>\n",
                 num(ry),
-                escape(&truncate(&label(k), 16))
+                escape(&truncate(&label(k), 24))
             ));
             for &t in &ticks {
                 s.push_str(&format!(
