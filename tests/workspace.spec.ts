@@ -289,6 +289,78 @@ test('options and figure options reach the core and its figure', async ({ page }
   await screenshotOf(page.locator('figure.plot').first(), '13-figure-km');
 });
 
+test('rows to analyse (subset conditions) and the p-value style', async ({ page }) => {
+  await openPage(page);
+  await openSection(page, 'Rows to analyse');
+  await afterAnalysis(page, () => page.getByRole('button', { name: 'Add condition' }).click());
+  // A new condition is complete at once: the group column and its first value.
+  await expect(page.getByLabel('Condition 1: column')).toHaveValue('treatment');
+  await expect(page.getByLabel('Condition 1: value')).toHaveValue('CAPTEM');
+  expect((await tableCells(page, 'endpoint-0')).map((row) => row[0])).toEqual(['CAPTEM', 'Overall']);
+  await afterAnalysis(page, () => page.getByLabel('Condition 1: column').selectOption('line_number'));
+  await expect(page.getByLabel('Condition 1: value')).toHaveValue('1'); // the column's first value
+  const lines = readFileSync(EXAMPLE, 'utf8').trim().split('\n').slice(1);
+  const column = readFileSync(EXAMPLE, 'utf8').split('\n')[0]?.split(',').indexOf('line_number') ?? -1;
+  const firstLines = lines.filter((l) => l.split(',')[column] === '1').length;
+  const overall = async () => (await tableCells(page, 'endpoint-0')).find((row) => row[0] === 'Overall')?.[1];
+  expect(await overall()).toBe(String(firstLines));
+  await expect(page.locator('#rows-summary')).toContainText(`${firstLines} of ${EXAMPLE_ROWS} rows analysed, ${EXAMPLE_ROWS - firstLines} excluded`);
+  await page.locator('#excluded summary').click();
+  await expect(page.locator('#excluded tbody tr').first()).toContainText('not in the subset (line_number = 1)');
+  await afterAnalysis(page, () => page.getByLabel('Condition 1: comparison').selectOption('in'));
+  await afterAnalysis(page, async () => {
+    await page.getByLabel('Condition 1: value').fill('1 | 2');
+    await page.getByLabel('Condition 1: value').press('Enter');
+  });
+  const firstOrSecond = lines.filter((l) => ['1', '2'].includes(l.split(',')[column] ?? '')).length;
+  expect(await overall()).toBe(String(firstOrSecond));
+  await page.locator('#section-subset').scrollIntoViewIfNeeded();
+  await screenshotOf(page.locator('#section-subset'), '17-subset');
+  await afterAnalysis(page, () => page.getByRole('button', { name: 'Remove condition 1' }).click());
+  expect(await overall()).toBe(String(EXAMPLE_ROWS));
+  await expect(page.getByRole('button', { name: 'Add condition' })).toBeFocused();
+
+  // p-values as a journal prints them; the core formats them.
+  const logRankP = async () => (await tableCells(page, 'tests')).find((row) => row[0] === 'PFS' && row[1] === 'log-rank')?.[4];
+  expect(await logRankP()).toMatch(/^0\.\d{3}$/);
+  await afterAnalysis(page, () => page.getByLabel('p-value style', { exact: true }).selectOption('digits'));
+  await afterAnalysis(page, async () => {
+    await page.getByLabel('p decimals', { exact: true }).fill('4');
+    await page.getByLabel('p decimals', { exact: true }).press('Enter');
+  });
+  expect(await logRankP()).toMatch(/^0\.\d{4}$/);
+  await afterAnalysis(page, () => page.getByLabel('p-value style', { exact: true }).selectOption('jama'));
+  expect(await logRankP()).toMatch(/^\.\d+$/);
+  await expect(page.locator('#alert')).toBeEmpty();
+});
+
+test('waterfall and swimmer plots', async ({ page }) => {
+  await openPage(page);
+  // The example has no tumour-size column: add one (best % change from baseline) to aml.
+  const aml = readFileSync(join(FIXTURES, 'aml.csv'), 'utf8').trim().split('\n');
+  const changes = [-100, -65, -42, -30, -28, -12, -5, 0, 4, 9, 15, 22, 35, -80, -55, -31, -20, -10, 3, 12, 20, 41, 60];
+  const csv = aml.map((line, i) => `${line},${i === 0 ? 'patient,best_change' : `P${String(i).padStart(2, '0')},${changes[i - 1]}`}`).join('\n');
+  await afterAnalysis(page, () =>
+    page.getByLabel('Open data file').setInputFiles({ name: 'aml-size.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) }),
+  );
+  await afterAnalysis(page, () => page.getByLabel('Group', { exact: true }).selectOption('x'));
+  await afterAnalysis(page, () => page.getByLabel('Best % change (waterfall)', { exact: true }).selectOption('best_change'));
+  const waterfall = page.locator('figure.plot').filter({ hasText: 'Waterfall plot' });
+  await expect(waterfall.locator('svg')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Download the waterfall plot (SVG)' })).toBeVisible();
+  await screenshotOf(waterfall, '18-waterfall');
+
+  // The swimmer plot is drawn when opened, and stays open when the analysis re-runs.
+  const swimmer = page.locator('details.plot-more').filter({ hasText: 'Swimmer plot: Survival' });
+  await swimmer.locator('summary').click();
+  await expect(swimmer.locator('svg')).toBeVisible();
+  await openSection(page, 'Figure options');
+  await afterAnalysis(page, () => page.getByLabel('Swimmer plot bar labels', { exact: true }).selectOption('patient'));
+  await expect(swimmer.locator('svg')).toContainText('P01');
+  await screenshotOf(swimmer, '18-swimmer');
+  await expect(page.locator('#alert')).toBeEmpty();
+});
+
 // ---------------------------------------------------------------------------------------------
 // Settings files and the CLI
 
@@ -308,6 +380,15 @@ test('"Save settings" writes a file with which the CLI reproduces the page\'s re
   await afterAnalysis(page, () => page.getByLabel('Cluster', { exact: true }).selectOption('patient_id'));
   await afterAnalysis(page, () => page.getByLabel('CI transform', { exact: true }).selectOption('log-log'));
   await afterAnalysis(page, () => page.getByLabel('Response rate interval', { exact: true }).selectOption('jeffreys'));
+  await afterAnalysis(page, () => page.getByLabel('p-value style', { exact: true }).selectOption('nejm'));
+  await openSection(page, 'Rows to analyse');
+  await afterAnalysis(page, () => page.getByRole('button', { name: 'Add condition' }).click());
+  await afterAnalysis(page, () => page.getByLabel('Condition 1: column').selectOption('line_number'));
+  await afterAnalysis(page, () => page.getByLabel('Condition 1: comparison').selectOption('<='));
+  await afterAnalysis(page, async () => {
+    await page.getByLabel('Condition 1: value').fill('2');
+    await page.getByLabel('Condition 1: value').press('Enter');
+  });
   await openSection(page, 'Figure options');
   await afterAnalysis(page, () => page.getByLabel('Confidence bands', { exact: true }).check());
   await expect(page.locator('#alert')).toBeEmpty();
@@ -482,6 +563,24 @@ test('a crash of the core restarts the worker, re-opens the file and restores th
   await afterAnalysis(page, () => page.getByLabel('Median convention', { exact: true }).selectOption('sas'));
   await expect(page.locator('#alert')).toBeEmpty();
   expect((await tableCells(page, 'endpoint-0'))[0]).toEqual(['Maintained', '11', '7', '31 (13–NR)']);
+});
+
+test('a worker whose script fails to load is started again', async ({ page, watch }) => {
+  let failures = 0;
+  await page.route('**/js/worker.js', async (route) => {
+    if (failures === 0) {
+      failures += 1;
+      await route.fulfill({ status: 503, contentType: 'text/plain', body: 'busy' });
+    } else {
+      await route.continue();
+    }
+  });
+  await openPage(page);
+  expect(failures).toBe(1);
+  await expect(page.locator('#alert')).toBeEmpty();
+  expect((await tableCells(page, 'endpoint-0')).length).toBeGreaterThan(0);
+  // The browser reports the failed load itself; nothing else went wrong.
+  watch.console = watch.console.filter((line) => !/503|worker\.js/.test(line));
 });
 
 test('the page allows workers only from itself, and keeps default-src none', async ({ page }) => {

@@ -2,7 +2,7 @@
 // core. Requests are answered in order. When the worker dies (a trap in the core, or an
 // uncaught error), every pending request fails with `EngineCrash`, a fresh worker is started and
 // `onRestart` is called so that the page can re-open its file and re-apply its settings.
-import type { ReplyMessage, RequestType, Requests } from './protocol.js';
+import type { ReplyMessage, RequestMessage, RequestType, Requests } from './protocol.js';
 
 /** A request failed because the worker stopped; a new worker is already starting. */
 export class EngineCrash extends Error {}
@@ -10,8 +10,11 @@ export class EngineCrash extends Error {}
 /** Restarts allowed within `RESTART_WINDOW_MS` before the engine gives up (a crash loop). */
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
+/** Attempts at starting a worker that dies before its first answer (its script did not load). */
+const MAX_START_ATTEMPTS = 3;
 
 interface Pending {
+  message: RequestMessage;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -23,6 +26,7 @@ export class Engine {
   /** Whether the current worker has answered once (so it loaded); a worker that dies before
    * that cannot start at all, and restarting it would only loop. */
   private answered = false;
+  private startAttempts = 0;
   private restarts: number[] = [];
 
   /**
@@ -40,29 +44,34 @@ export class Engine {
     const worker = this.worker;
     if (worker === null) return Promise.reject(new Error('the calculation engine is not running'));
     const id = this.nextId++;
+    const message = { id, type, body: request } as RequestMessage;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { message, resolve: resolve as (value: unknown) => void, reject });
       // Structured clone: the page keeps its own copy of the file's bytes for a restart.
-      worker.postMessage({ id, type, body: request });
+      worker.postMessage(message);
     });
   }
 
-  private spawn(): void {
+  private spawn(): Worker {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'survcalc engine' });
     this.answered = false;
+    this.startAttempts += 1;
     worker.addEventListener('message', (event: MessageEvent<ReplyMessage>) => this.onReply(worker, event.data));
     worker.addEventListener('error', (event) => {
       // Handled here: the page says what happened, in words, instead of an uncaught error.
       event.preventDefault();
-      this.crash(worker, event.message || 'the engine stopped');
+      // A script that fails to load gives an event without a message.
+      this.crash(worker, event.message || 'its script could not be loaded or run');
     });
     worker.addEventListener('messageerror', () => this.crash(worker, 'a message could not be read'));
     this.worker = worker;
+    return worker;
   }
 
   private onReply(worker: Worker, reply: ReplyMessage): void {
     if (worker !== this.worker) return;
     this.answered = true;
+    this.startAttempts = 0;
     const pending = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     if (reply.ok) {
@@ -80,6 +89,12 @@ export class Engine {
     if (worker !== this.worker) return;
     worker.terminate();
     this.worker = null;
+    if (!this.answered && this.startAttempts < MAX_START_ATTEMPTS) {
+      // It never answered, so it ran none of the requests: try a new one with the same requests.
+      const next = this.spawn();
+      for (const p of this.pending.values()) next.postMessage(p.message);
+      return;
+    }
     const failed = [...this.pending.values()];
     this.pending.clear();
     const now = Date.now();

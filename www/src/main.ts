@@ -14,7 +14,7 @@ import {
 } from './controls.js';
 import { byId, el, messageOf } from './dom.js';
 import { Engine, EngineCrash } from './engine.js';
-import type { EndpointFigures, Export } from './protocol.js';
+import type { EndpointFigures, Export, Figure } from './protocol.js';
 import { renderFigure, renderTable } from './render.js';
 import {
   cloneSettings,
@@ -27,6 +27,8 @@ import {
 } from './settings.js';
 import type {
   ColumnInfo,
+  Condition,
+  ConditionOp,
   ConfType,
   Convention,
   DateEndpoint,
@@ -36,6 +38,7 @@ import type {
   ExtraTest,
   IntervalMethod,
   PlotOptions,
+  PStyle,
   Report,
   Settings,
   Ties,
@@ -86,6 +89,9 @@ const ui = {
   excludedSummary: byId('excluded-summary', HTMLElement),
   excludedTable: byId('excluded-table', HTMLTableElement),
   excludedMore: byId('excluded-more', HTMLElement),
+  // Rows to analyse
+  subset: byId('subset', HTMLOListElement),
+  addCondition: byId('add-condition', HTMLButtonElement),
   // Comparison
   group: byId('group', HTMLSelectElement),
   groupDetails: byId('group-details', HTMLElement),
@@ -104,6 +110,7 @@ const ui = {
   response: byId('response', HTMLSelectElement),
   responseDenominator: byId('response-denominator', HTMLSelectElement),
   responseInterval: byId('response-interval', HTMLSelectElement),
+  waterfall: byId('waterfall', HTMLSelectElement),
   // Cox model
   covariates: byId('covariates', HTMLElement),
   cluster: byId('cluster', HTMLSelectElement),
@@ -115,6 +122,8 @@ const ui = {
   convention: byId('convention', HTMLSelectElement),
   confType: byId('conf-type', HTMLSelectElement),
   weight: byId('weight', HTMLSelectElement),
+  pStyle: byId('p-style', HTMLSelectElement),
+  pDigits: byId('p-digits', HTMLInputElement),
   cohortAuto: byId('cohort-auto', HTMLInputElement),
   cohort: byId('cohort', HTMLElement),
   // Figure
@@ -124,6 +133,7 @@ const ui = {
   legendFieldset: byId('legend-fieldset', HTMLFieldSetElement),
   legendLabels: byId('legend-labels', HTMLElement),
   plotXMax: byId('plot-x-max', HTMLInputElement),
+  swimmerLabel: byId('swimmer-label', HTMLSelectElement),
   // Settings file
   saveSettings: byId('save-settings', HTMLButtonElement),
   loadSettings: byId('load-settings', HTMLInputElement),
@@ -185,6 +195,7 @@ interface State {
   /** The report on screen, if any, and whether it still matches the settings. */
   report: Report | null;
   figures: EndpointFigures[];
+  waterfall: Figure | null;
   stale: boolean;
   /** Levels of columns, in the core's order, fetched when a picker needs them. */
   levels: Map<string, string[]>;
@@ -301,6 +312,7 @@ async function runAnalysis(s: State, settings: Settings, remember: boolean): Pro
   if (result !== null) {
     s.report = result.report;
     s.figures = result.figures;
+    s.waterfall = result.waterfall;
     s.stale = false;
     s.lastGood = settings;
     if (remember) storeSettings(settings);
@@ -377,7 +389,20 @@ function render(s: State): void {
     } catch (error) {
       ui.figures.append(el('p', { class: 'plot-error' }, `No plot for ${endpoint.name}: ${messageOf(error)}`));
     }
+    ui.figures.append(swimmerFigure(endpoint.name, i));
   });
+  const waterfall = s.waterfall;
+  if (waterfall !== null) {
+    if ('svg' in waterfall) {
+      ui.figures.append(
+        renderFigure('Waterfall plot: best change in tumour size', waterfall.svg, [
+          exportButton('SVG', 'Download the waterfall plot (SVG)', () => waterfall.svg, 'survcalc-waterfall.svg'),
+        ]),
+      );
+    } else {
+      ui.figures.append(el('p', { class: 'plot-error' }, `No waterfall plot: ${waterfall.error}`));
+    }
+  }
   for (const table of report.display.tables) {
     ui.tables.append(
       renderTable(table, [
@@ -392,6 +417,40 @@ function render(s: State): void {
   markStale(s);
   document.body.dataset.ready = '1';
 }
+
+/** An endpoint's swimmer plot, collapsed: the core draws it when it is opened (it has a bar
+ * per row, and most analyses do not need it). */
+function swimmerFigure(name: string, endpoint: number): HTMLElement {
+  const details = el('details', { class: 'plot-more' }, el('summary', {}, `Swimmer plot: ${name}`));
+  let loaded = false;
+  details.addEventListener('toggle', () => {
+    if (details.open) openSwimmers.add(endpoint);
+    else openSwimmers.delete(endpoint);
+    if (!details.open || loaded) return;
+    loaded = true;
+    guard(async () => {
+      let svg: string;
+      try {
+        svg = await exportText({ kind: 'swimmer', endpoint });
+      } catch (error) {
+        if (error instanceof EngineCrash) throw error;
+        details.append(el('p', { class: 'plot-error' }, `No swimmer plot for ${name}: ${messageOf(error)}`));
+        return;
+      }
+      details.append(
+        renderFigure(`Swimmer plot: ${name}`, svg, [
+          exportButton('SVG', `Download the ${name} swimmer plot (SVG)`, () => svg, `survcalc-swimmer-${endpoint + 1}.svg`),
+        ]),
+      );
+    });
+  });
+  // Open again after a re-run if it was open (the toggle event then draws it).
+  details.open = openSwimmers.has(endpoint);
+  return details;
+}
+
+/** The endpoints whose swimmer plot is open. */
+const openSwimmers = new Set<number>();
 
 function exportText(what: Export): Promise<string> {
   return engine.call('export', what);
@@ -471,6 +530,7 @@ async function openData(source: Source): Promise<void> {
     current: 0,
     report: null,
     figures: [],
+    waterfall: null,
     stale: false,
     levels: new Map(),
     columnBackup: new WeakMap(),
@@ -566,6 +626,7 @@ function syncControls(s: State): void {
   fillSelect(ui.sheet, options(s.sheets.map((n) => [n, n])), s.source.sheet ?? s.sheets[0] ?? '');
   syncEndpoint(s);
   syncRowsInfo(s);
+  syncSubset(s);
   syncComparison(s);
   syncResponse(s);
   syncCox(s);
@@ -704,9 +765,103 @@ function syncComparison(s: State): void {
   ui.pairwise.checked = settings.pairwise;
 }
 
+/** The subset conditions: a row of pickers per condition. */
+function syncSubset(s: State): void {
+  const conditions = s.settings.subset;
+  const key = `${s.columns.map((c) => c.name).join('\u0001')}\u0000${conditions.length}`;
+  rebuild(ui.subset, key, () => conditions.map((_, k) => conditionItem(s, k)));
+  conditions.forEach((condition, k) => {
+    const item = ui.subset.children[k];
+    if (!(item instanceof HTMLElement)) return;
+    const [column, op] = Array.from(item.querySelectorAll('select'));
+    const value = item.querySelector<HTMLInputElement>('input');
+    if (column) fillColumnSelect(column, s.columns, condition.column, false);
+    if (op) op.value = condition.op;
+    if (value) setInputValue(value, condition.values.join(' | '));
+    const list = item.querySelector('datalist');
+    const distinct = s.columns.find((c) => c.name === condition.column)?.distinct ?? [];
+    if (list && list.dataset.column !== condition.column) {
+      list.replaceChildren(...distinct.map((v) => el('option', { value: v })));
+      list.dataset.column = condition.column;
+    }
+  });
+}
+
+const CONDITION_OPS: Array<[ConditionOp, string]> = [
+  ['=', 'is'],
+  ['!=', 'is not'],
+  ['in', 'is one of'],
+  ['<', '<'],
+  ['<=', '≤'],
+  ['>', '>'],
+  ['>=', '≥'],
+];
+
+function conditionItem(s: State, k: number): HTMLElement {
+  const n = k + 1;
+  const column = el('select', { class: 'condition-column', id: `condition-${k}-column`, 'aria-label': `Condition ${n}: column` });
+  const op = el('select', { class: 'condition-op', id: `condition-${k}-op`, 'aria-label': `Condition ${n}: comparison` }, ...options(CONDITION_OPS));
+  const value = el('input', {
+    type: 'text',
+    class: 'condition-value',
+    id: `condition-${k}-value`,
+    list: `condition-${k}-values`,
+    autocomplete: 'off',
+    'aria-label': `Condition ${n}: value`,
+    'aria-describedby': `condition-${k}-hint`,
+  });
+  const remove = el('button', { type: 'button', class: 'button icon', id: `condition-${k}-remove`, 'aria-label': `Remove condition ${n}` }, '×');
+  const edit = (apply: (c: Condition) => void) => {
+    const condition = s.settings.subset[k];
+    if (condition === undefined) return;
+    apply(condition);
+    changed(s);
+  };
+  column.addEventListener('change', () =>
+    edit((c) => {
+      c.column = column.value;
+      c.values = [s.columns.find((x) => x.name === column.value)?.distinct[0] ?? ''];
+    }),
+  );
+  op.addEventListener('change', () => edit((c) => void (c.op = op.value as ConditionOp)));
+  value.addEventListener('change', () => edit((c) => void (c.values = conditionValues(value.value, c.op))));
+  remove.addEventListener('click', () => {
+    s.settings.subset.splice(k, 1);
+    changed(s);
+    (ui.subset.querySelector<HTMLElement>('button') ?? ui.addCondition).focus();
+  });
+  return el(
+    'li',
+    { class: 'condition' },
+    el('div', { class: 'condition-row' }, column, remove),
+    el('div', { class: 'condition-row' }, op, value),
+    el('datalist', { id: `condition-${k}-values` }),
+    el('p', { class: 'hint', id: `condition-${k}-hint` }, 'For "is one of", separate the values with |.'),
+  );
+}
+
+/** The value field: one value, or for "is one of" the values between | signs. */
+function conditionValues(text: string, op: ConditionOp): string[] {
+  if (op !== 'in') return [text.trim()];
+  return text
+    .split('|')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+function addCondition(s: State): void {
+  // A complete condition from the start: the group's (or first) column and its first value.
+  const column = s.columns.find((c) => c.name === s.settings.group) ?? s.columns[0];
+  if (column === undefined) return;
+  s.settings.subset.push({ column: column.name, op: '=', values: [column.distinct[0] ?? ''] });
+  changed(s);
+  document.getElementById(`condition-${s.settings.subset.length - 1}-column`)?.focus();
+}
+
 function syncResponse(s: State): void {
   const { settings } = s;
   fillColumnSelect(ui.response, s.columns, settings.response, true);
+  fillColumnSelect(ui.waterfall, s.columns, settings.waterfall, true);
   ui.responseDenominator.value = settings.response_denominator;
   ui.responseInterval.value = settings.response_interval;
   ui.responseDenominator.disabled = settings.response === null;
@@ -791,6 +946,9 @@ function syncOptions(s: State): void {
   ui.convention.value = settings.convention;
   ui.confType.value = settings.conf_type ?? NONE;
   fillColumnSelect(ui.weight, columns, settings.weight, true);
+  ui.pStyle.value = settings.p_style.style;
+  if (settings.p_style.style === 'digits') setInputValue(ui.pDigits, String(settings.p_style.digits));
+  ui.pDigits.disabled = settings.p_style.style !== 'digits';
   const automatic = settings.cohort === null;
   ui.cohortAuto.checked = automatic;
   const used = s.report?.cohort?.variables.map((v) => v.variable) ?? [];
@@ -817,6 +975,7 @@ function syncFigure(s: State): void {
   setInputValue(ui.plotYLabel, plot.y_label ?? '');
   setInputValue(ui.plotXMax, plot.x_max === null ? '' : String(plot.x_max));
   for (const [input, key] of PLOT_SWITCHES) input.checked = plot[key] === true;
+  fillColumnSelect(ui.swimmerLabel, s.columns, s.settings.swimmer_label, true, '(the file row)');
   const order = groupOrder(s);
   ui.legendFieldset.hidden = order.length === 0;
   rebuild(ui.legendLabels, order.join('\u0001'), () =>
@@ -1107,6 +1266,9 @@ function wireEvents(): void {
     saveExport(() => exportText({ kind: 'derivation', endpoint: s.current }), `survcalc-derivation-${s.current + 1}.csv`),
   );
 
+  // Rows to analyse
+  onEvent(ui.addCondition, 'click', addCondition);
+
   // Comparison
   onEvent(ui.group, 'change', (s) => setGroup(s, nullable(ui.group.value)));
   onEvent(ui.groupOrderReset, 'click', (s) => setGroupOrder(s, null));
@@ -1143,6 +1305,9 @@ function wireEvents(): void {
   onChange(ui.responseInterval, (s) => {
     s.settings.response_interval = ui.responseInterval.value as IntervalMethod;
   });
+  onChange(ui.waterfall, (s) => {
+    s.settings.waterfall = nullable(ui.waterfall.value);
+  });
 
   // Cox model
   onChange(ui.cluster, (s) => {
@@ -1173,6 +1338,19 @@ function wireEvents(): void {
   onChange(ui.weight, (s) => {
     s.settings.weight = nullable(ui.weight.value);
   });
+  const readPStyle = (): PStyle => {
+    const style = ui.pStyle.value as PStyle['style'];
+    if (style !== 'digits') return { style };
+    const digits = readNumber(ui.pDigits, 'p decimals') ?? 3;
+    if (!Number.isInteger(digits) || digits < 1) throw new Error('p decimals: write a whole number, 1 or more.');
+    return { style, digits };
+  };
+  onChange(ui.pStyle, (s) => {
+    s.settings.p_style = readPStyle();
+  });
+  onChange(ui.pDigits, (s) => {
+    s.settings.p_style = readPStyle();
+  });
   onChange(ui.cohortAuto, (s) => {
     // Unticked: start from the variables the core chose, so the table does not change yet.
     s.settings.cohort = ui.cohortAuto.checked ? null : (s.report?.cohort?.variables.map((v) => v.variable) ?? []);
@@ -1191,6 +1369,9 @@ function wireEvents(): void {
   });
   onChange(ui.plotXMax, (s) => {
     s.settings.plot.x_max = readNumber(ui.plotXMax, 'X-axis maximum');
+  });
+  onChange(ui.swimmerLabel, (s) => {
+    s.settings.swimmer_label = nullable(ui.swimmerLabel.value);
   });
   for (const [input, key] of PLOT_SWITCHES) {
     onChange(input, (s) => {

@@ -4,7 +4,7 @@ import type { ColumnInfo, Detected, Report, Settings } from './types.js';
 
 /** The figures of one endpoint, as SVG text from the core (or the core's message). */
 export interface EndpointFigures {
-  km: { svg: string } | { error: string };
+  km: Figure;
   /** The forest plot of the endpoint's Cox model, when one was fitted. */
   forest: string | null;
 }
@@ -15,9 +15,14 @@ export interface Opened {
   guessed: Settings;
 }
 
+/** An SVG figure from the core, or the core's message saying why there is none. */
+export type Figure = { svg: string } | { error: string };
+
 export interface Analysed {
   report: Report;
   figures: EndpointFigures[];
+  /** The waterfall plot, when the settings name a best-change column. */
+  waterfall: Figure | null;
 }
 
 /** A text export of the last report the worker computed. */
@@ -25,7 +30,9 @@ export type Export =
   | { kind: 'report' }
   | { kind: 'table'; id: string }
   | { kind: 'steps'; endpoint: number }
-  | { kind: 'derivation'; endpoint: number };
+  | { kind: 'derivation'; endpoint: number }
+  /** An endpoint's swimmer plot (SVG), made when the page shows it. */
+  | { kind: 'swimmer'; endpoint: number };
 
 /** Every request, and the type of its answer. */
 export interface Requests {

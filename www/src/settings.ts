@@ -35,6 +35,9 @@ export function namedColumns(settings: Settings): string[] {
   settings.covariates.forEach(add);
   settings.categorical.forEach((c) => add(c.variable));
   settings.cohort?.forEach(add);
+  add(settings.waterfall);
+  add(settings.swimmer_label);
+  (settings.subset ?? []).forEach((c) => add(c.column));
   return names;
 }
 

@@ -76,6 +76,23 @@ export interface PlotOptions {
   [other: string]: unknown;
 }
 
+/** How p-values are printed (format.rs `PStyle`). */
+export type PStyle =
+  | { style: 'default' }
+  | { style: 'nejm' }
+  | { style: 'jama' }
+  | { style: 'lancet' }
+  | { style: 'digits'; digits: number };
+
+export type ConditionOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in';
+
+/** A subset condition (subset.rs `Condition`): one value, or several for `in`. */
+export interface Condition {
+  column: string;
+  op: ConditionOp;
+  values: string[];
+}
+
 export interface Settings {
   endpoints: EndpointSpec[];
   group: string | null;
@@ -103,6 +120,13 @@ export interface Settings {
   conf_type: ConfType | null;
   convention: Convention;
   plot: PlotOptions;
+  /** Column of the best % change in tumour size (waterfall plot). */
+  waterfall: string | null;
+  /** Column naming the swimmer plot's bars; null: the file row. */
+  swimmer_label: string | null;
+  p_style: PStyle;
+  /** Rows to analyse: every condition must hold (empty: all rows). */
+  subset: Condition[];
   [other: string]: unknown;
 }
 
@@ -181,5 +205,9 @@ export interface WorkspaceApi {
   steps_csv(endpoint: number): string;
   /** The endpoint's per-row date derivation as CSV. */
   derivation_csv(endpoint: number): string;
+  /** The waterfall plot of `settings.waterfall`, if set. */
+  waterfall_svg(): string | undefined;
+  /** The endpoint's swimmer plot. */
+  swimmer_svg(endpoint: number): string;
   free(): void;
 }

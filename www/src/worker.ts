@@ -2,7 +2,7 @@
 // core's Workspace), so that the page stays responsive while the core works. It answers the
 // requests of engine.ts one at a time, in order; it computes nothing itself.
 import init, { parse_settings, Workspace } from '../pkg/survcalc.js';
-import type { Analysed, EndpointFigures, Export, Opened, ReplyMessage, RequestMessage } from './protocol.js';
+import type { Analysed, EndpointFigures, Export, Figure, Opened, ReplyMessage, RequestMessage } from './protocol.js';
 import type { Settings, WorkspaceApi } from './types.js';
 
 /** The worker's global scope, typed by hand (the page's lib is DOM, not WebWorker). */
@@ -39,20 +39,25 @@ function currentWorkspace(): WorkspaceApi {
   return workspace;
 }
 
+/** A figure, or the core's message when it cannot draw it (a trap still stops the worker). */
+function figure(draw: () => string): Figure {
+  try {
+    return { svg: draw() };
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) throw error;
+    return { error: messageOf(error) };
+  }
+}
+
 function analyze(settings: Settings): Analysed {
   const ws = currentWorkspace();
   const report = ws.analyze(settings);
-  const figures: EndpointFigures[] = report.endpoints.map((_, i) => {
-    let km: EndpointFigures['km'];
-    try {
-      km = { svg: ws.km_svg(i) };
-    } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) throw error;
-      km = { error: messageOf(error) };
-    }
-    return { km, forest: ws.forest_svg(i) ?? null };
-  });
-  return { report, figures };
+  const figures: EndpointFigures[] = report.endpoints.map((_, i) => ({
+    km: figure(() => ws.km_svg(i)),
+    forest: ws.forest_svg(i) ?? null,
+  }));
+  const waterfall = settings.waterfall === null ? null : figure(() => ws.waterfall_svg() ?? '');
+  return { report, figures, waterfall };
 }
 
 function exportText(what: Export): string {
@@ -66,6 +71,8 @@ function exportText(what: Export): string {
       return ws.steps_csv(what.endpoint);
     case 'derivation':
       return ws.derivation_csv(what.endpoint);
+    case 'swimmer':
+      return ws.swimmer_svg(what.endpoint);
   }
 }
 
