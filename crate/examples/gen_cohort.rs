@@ -7,6 +7,8 @@
 
 use std::io::Write;
 
+use survcalc::math::{cos, exp, ln};
+
 /// SplitMix64: small, fast and reproducible everywhere.
 struct Rng(u64);
 
@@ -25,7 +27,7 @@ impl Rng {
 
     fn normal(&mut self) -> f64 {
         let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+        (-2.0 * ln(u)).sqrt() * cos(2.0 * std::f64::consts::PI * v)
     }
 }
 
@@ -46,8 +48,8 @@ fn main() {
         let age = 40.0 + 40.0 * rng.uniform();
         let x1 = rng.normal();
         let lp = [0.0, 0.3, -0.2][g] + 0.02 * (age - 60.0) + 0.25 * x1;
-        let event_time = -rng.uniform().ln() / (0.002 * lp.exp());
-        let censor_time = -rng.uniform().ln() / 0.0005;
+        let event_time = -ln(rng.uniform()) / (0.002 * exp(lp));
+        let censor_time = -ln(rng.uniform()) / 0.0005;
         let (mut t, status) = if event_time <= censor_time {
             (event_time, 1)
         } else {

@@ -35,6 +35,7 @@
 
 use std::fmt::Write as _;
 
+use survcalc::math::{exp, ln};
 use survcalc::survival::conf::ConfType;
 use survcalc::survival::cox::{self, CoxData, CoxOptions, Ties};
 use survcalc::survival::km::KaplanMeier;
@@ -67,6 +68,12 @@ const QUANTILE_TOL: f64 = 1e-9;
 /// stop them one iteration apart, which moves β̂ by much less than 1e-6 of its scale, while a
 /// wrong formula moves it by far more.
 const COX_REL_TOL: f64 = 1e-6;
+/// ℓ of fits that ran out of iterations (R: "Ran out of iterations and did not converge", β̂ in
+/// the hundreds), relative. ℓ is still moving there, and 20 Newton steps on diverging β amplify
+/// the last bit of every exp/log: survcalc takes them from the `libm` crate (the same bits in the
+/// browser), the other crate from the C library. Measured: ≤ 4.1e-5 (seed 122, n = 5, ℓ ≈ −8.84,
+/// β̂ ≈ (−248, 401)); with the C library's exp and log on both sides they agree to the bit.
+const COX_NOT_CONVERGED_REL_TOL: f64 = 1e-4;
 
 /// Differences below this scale are compared absolutely: chi-squares, O − E sums and Cox
 /// coefficients that are 0 in theory come out as rounding noise of either sign.
@@ -149,8 +156,8 @@ impl Dataset {
                 g = rng.below(groups - 1);
             }
             let x = 2.0 * (rng.uniform() + rng.uniform() + rng.uniform() - 1.5);
-            let rate = 0.15 * (1.0 + 0.4 * g as f64) * (0.5 * x).exp();
-            let raw = -(1.0 - rng.uniform()).ln() / rate;
+            let rate = 0.15 * (1.0 + 0.4 * g as f64) * exp(0.5 * x);
+            let raw = -ln(1.0 - rng.uniform()) / rate;
             let mut t = if integer_times {
                 raw.floor().min(20.0)
             } else {
@@ -1120,14 +1127,14 @@ fn cox_efron_and_breslow_agree() {
                 // infinite", or no convergence) β̂ depends on how far the diverging coefficients
                 // got when the iterations stopped, and so do the others: only ℓ, which has
                 // converged or nearly, is compared.
-                c.opt(
-                    "cox loglik (boundary fits)",
-                    COX_REL_TOL,
-                    ABS_FLOOR,
-                    ours.loglik,
-                    theirs.loglik[1],
-                    || at("loglik"),
-                );
+                let (name, tol) = if converged {
+                    ("cox loglik (boundary fits)", COX_REL_TOL)
+                } else {
+                    ("cox loglik (no convergence)", COX_NOT_CONVERGED_REL_TOL)
+                };
+                c.opt(name, tol, ABS_FLOOR, ours.loglik, theirs.loglik[1], || {
+                    at("loglik")
+                });
                 c.boundary_fits.push(d.len());
                 continue;
             }

@@ -9,6 +9,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use serde_json::Value;
+use survcalc::math::ln;
 use survcalc::survival::cox::{fit, CoxData, CoxFit, CoxOptions, Ties};
 
 /// `coxph()` coefficients, `sqrt(diag(fit$var))`, robust SEs, `exp(coef ± qnorm(0.975)·se)`,
@@ -533,16 +534,16 @@ fn hand_four_rows_closed_form() {
     for ties in [Ties::Efron, Ties::Breslow, Ties::Exact] {
         let f = one_covariate(&t, &e, &x, None, ties).expect("fit");
         let r = (1.0 + 17f64.sqrt()) / 2.0;
-        let b = r.ln();
-        let info = 2.0 * r / (r + 1.0).powi(2) + 2.0 * r / (r + 2.0).powi(2);
+        let b = ln(r);
+        let info = 2.0 * r / ((r + 1.0) * (r + 1.0)) + 2.0 * r / ((r + 2.0) * (r + 2.0));
         assert!(
             close(f.terms[0].coef, b, 1e-9),
             "{ties:?} coef {:?}",
             f.terms[0].coef
         );
         assert!(close(f.terms[0].std_err, 1.0 / info.sqrt(), 1e-9));
-        assert!(close(f.loglik_null, -(24f64.ln()), TOL_HAND));
-        let ll = 2.0 * b - (2.0 * r + 2.0).ln() - (r + 2.0).ln() - (r + 1.0).ln();
+        assert!(close(f.loglik_null, -ln(24.0), TOL_HAND));
+        let ll = 2.0 * b - ln(2.0 * r + 2.0) - ln(r + 2.0) - ln(r + 1.0);
         assert!(close(f.loglik, ll, 1e-12));
         assert!(close(f.score_test.statistic, 8.0 / 13.0, TOL_HAND));
         assert!(f.warnings.is_empty());
@@ -557,9 +558,9 @@ fn hand_tied_deaths_null_loglik() {
     let e = [true, true, false, false];
     let x = [1.0, 0.0, 0.0, 1.0];
     let want = [
-        (Ties::Breslow, -2.0 * 4f64.ln()),
-        (Ties::Efron, -(12f64.ln())),
-        (Ties::Exact, -(6f64.ln())),
+        (Ties::Breslow, -2.0 * ln(4.0)),
+        (Ties::Efron, -ln(12.0)),
+        (Ties::Exact, -ln(6.0)),
     ];
     for (ties, ll0) in want {
         let f = one_covariate(&t, &e, &x, None, ties).expect("fit");
@@ -585,18 +586,18 @@ fn hand_efron_weights_are_not_copies() {
     let x = [1.0, 0.0, 0.0, 1.0];
     let w = [2.0, 1.0, 1.0, 1.0];
     let f = one_covariate(&t, &e, &x, Some(&w), Ties::Efron).expect("fit");
-    assert!(close(f.loglik_null, -1.5 * 17.5f64.ln(), TOL_HAND));
+    assert!(close(f.loglik_null, -1.5 * ln(17.5), TOL_HAND));
     let t2 = [1.0, 1.0, 1.0, 2.0, 2.0];
     let e2 = [true, true, true, false, false];
     let x2 = [1.0, 1.0, 0.0, 0.0, 1.0];
     let f2 = one_covariate(&t2, &e2, &x2, None, Ties::Efron).expect("fit");
-    assert!(close(f2.loglik_null, -(60f64.ln()), TOL_HAND));
+    assert!(close(f2.loglik_null, -ln(60.0), TOL_HAND));
     for (tt, ee, xx, ww) in [
         (&t[..], &e[..], &x[..], Some(&w[..])),
         (&t2, &e2, &x2, None),
     ] {
         let b = one_covariate(tt, ee, xx, ww, Ties::Breslow).expect("fit");
-        assert!(close(b.loglik_null, -3.0 * 5f64.ln(), TOL_HAND));
+        assert!(close(b.loglik_null, -3.0 * ln(5.0), TOL_HAND));
     }
 }
 
@@ -621,7 +622,7 @@ fn monotone_likelihood_warns() {
         );
         assert!(f.converged);
         assert!(f.terms[0].coef.is_some_and(|b| b > 5.0));
-        assert!(f.loglik.is_some_and(|l| (l + 6f64.ln()).abs() < 1e-6));
+        assert!(f.loglik.is_some_and(|l| (l + ln(6.0)).abs() < 1e-6));
     }
 }
 
@@ -735,8 +736,8 @@ fn strata_are_separate_risk_sets() {
     };
     let f = fit(&data, &CoxOptions::default()).expect("fit");
     let r = (1.0 + 17f64.sqrt()) / 2.0;
-    assert!(close(f.terms[0].coef, r.ln(), 1e-9));
-    assert!(close(f.loglik_null, -2.0 * 24f64.ln(), TOL_HAND));
+    assert!(close(f.terms[0].coef, ln(r), 1e-9));
+    assert!(close(f.loglik_null, -2.0 * ln(24.0), TOL_HAND));
     assert!(close(f.score_test.statistic, 16.0 / 13.0, TOL_HAND));
 }
 

@@ -1,10 +1,13 @@
-//! The core under wasm32 (run by wasm-bindgen-test-runner in Node): the same numbers as natively.
+//! The core under wasm32 (run by wasm-bindgen-test-runner in Node): the same numbers as natively,
+//! to the bit (the digests of `tests/common/bit_identity.rs`, computed natively).
 #![cfg(target_arch = "wasm32")]
 
+#[path = "common/bit_identity.rs"]
+mod bit_identity;
+
+use bit_identity::{cases, numbers_digest, report, AML, EXPECTED, LIBM_POINTS};
 use survcalc::report::{analyze, EndpointSpec, Settings};
 use wasm_bindgen_test::wasm_bindgen_test;
-
-const AML: &str = "time,status,x\n9,1,Maintained\n13,1,Maintained\n13,0,Maintained\n18,1,Maintained\n23,1,Maintained\n28,0,Maintained\n31,1,Maintained\n34,1,Maintained\n45,0,Maintained\n48,1,Maintained\n161,0,Maintained\n5,1,Nonmaintained\n5,1,Nonmaintained\n8,1,Nonmaintained\n8,1,Nonmaintained\n12,1,Nonmaintained\n16,0,Nonmaintained\n23,1,Nonmaintained\n27,1,Nonmaintained\n30,1,Nonmaintained\n33,1,Nonmaintained\n43,1,Nonmaintained\n45,1,Nonmaintained\n";
 
 fn settings() -> Settings {
     Settings {
@@ -50,4 +53,26 @@ fn bad_cell_is_an_error_not_a_trap() {
     .expect_err("fails");
     assert_eq!(err.location.row, Some(3));
     assert_eq!(err.location.value.as_deref(), Some("abc"));
+}
+
+#[wasm_bindgen_test]
+fn reports_are_bit_identical_to_native() {
+    for (case, &(name, count, digest)) in cases().iter().zip(EXPECTED.iter()) {
+        assert_eq!(case.name, name);
+        let got = numbers_digest(&report(case));
+        assert_eq!(
+            got,
+            (count, digest),
+            "{name}: (numbers, digest) under wasm32 vs natively: a transcendental function \
+             that is not from crate/src/math.rs?"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn math_is_libm_here_too() {
+    for (x, want_exp, want_ln) in LIBM_POINTS {
+        assert_eq!(survcalc::math::exp(x), want_exp, "exp({x})");
+        assert_eq!(survcalc::math::ln(x.abs()), want_ln, "ln({})", x.abs());
+    }
 }

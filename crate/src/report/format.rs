@@ -159,7 +159,7 @@ pub fn p_value_styled(p: Option<f64>, style: PStyle) -> String {
                 "<0.0001".to_string()
             } else {
                 // two significant figures
-                let mag = p.log10().floor() as i32;
+                let mag = crate::math::log10(p).floor() as i32;
                 let decimals = (1 - mag).max(0) as usize;
                 format!("{p:.decimals$}")
             };
@@ -167,7 +167,7 @@ pub fn p_value_styled(p: Option<f64>, style: PStyle) -> String {
         }
         PStyle::Digits { digits } => {
             let digits = digits.clamp(1, 10);
-            let floor = 0.1f64.powi(digits as i32);
+            let floor = crate::math::pow(0.1, digits as f64);
             if p < floor {
                 format!("<{floor:.digits$}")
             } else {

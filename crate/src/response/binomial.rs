@@ -213,11 +213,11 @@ mod tests {
         let p = proportion_ci(0.0, 10.0, 0.95, IntervalMethod::ClopperPearson);
         assert_eq!(p.lower, Some(0.0));
         let up = p.upper.unwrap_or(f64::NAN);
-        assert!((up - (1.0 - 0.025_f64.powf(0.1))).abs() < 1e-15);
+        assert!((up - (1.0 - crate::math::pow(0.025, 0.1))).abs() < 1e-15);
         let p = proportion_ci(10.0, 10.0, 0.95, IntervalMethod::ClopperPearson);
         assert_eq!(p.upper, Some(1.0));
         let lo = p.lower.unwrap_or(f64::NAN);
-        assert!((lo - 0.025_f64.powf(0.1)).abs() < 1e-15);
+        assert!((lo - crate::math::pow(0.025, 0.1)).abs() < 1e-15);
     }
 
     #[test]

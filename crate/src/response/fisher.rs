@@ -38,6 +38,7 @@
 use std::fmt;
 
 use super::dist::ln_dbinom;
+use crate::math::{exp, ln_1p};
 
 /// Upper bound on the nodes (partial tables) the enumeration may visit.
 pub const MAX_NODES: u64 = 20_000_000;
@@ -144,7 +145,7 @@ pub fn fisher_exact(table: &[Vec<f64>]) -> Result<FisherTest, FisherError> {
             .collect()
     };
     let tol = if rows == 2 && cols == 2 {
-        REL_ERR_2X2.ln_1p()
+        ln_1p(REL_ERR_2X2)
     } else {
         TOL_FEXACT
     };
@@ -228,7 +229,7 @@ impl Enumeration {
         if i == last {
             let v = acc + self.ell[i][s as usize];
             if v <= self.threshold {
-                self.sum += (v - self.ln_total).exp();
+                self.sum += exp(v - self.ln_total);
             }
             return Ok(());
         }
@@ -236,7 +237,7 @@ impl Enumeration {
             // Every completion is at most as probable as the observed table.
             let all =
                 ln_dbinom(s as f64, self.suffix_n[i] as f64, self.pi).unwrap_or(f64::NEG_INFINITY);
-            self.sum += (acc + all - self.ln_total).exp();
+            self.sum += exp(acc + all - self.ln_total);
             return Ok(());
         }
         if acc + self.suffix_min[i][s as usize] > self.threshold {

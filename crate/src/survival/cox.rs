@@ -43,8 +43,6 @@
 //!   so with ties their Efron fit with weights can differ from R's.
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ChiSquared, ContinuousCDF};
-use statrs::function::erf::erfc_inv;
 
 use super::cox_concordance::concordance;
 use super::cox_exact::newton_exact;
@@ -52,6 +50,8 @@ use super::cox_fit::{
     dot, newton, score_residuals, toler_chol, wald_quad, Design, NewtonFit, Standardize,
 };
 use super::cox_zph::{zph_chisq, zph_score, ZphInput};
+use crate::math::exp;
+use crate::response::dist::{pchisq_upper, qnorm};
 
 /// How tied event times enter the partial likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -195,6 +195,7 @@ pub struct CoxFit {
 ///
 /// # Examples
 /// ```
+/// use survcalc::math::ln;
 /// use survcalc::survival::cox::{fit, CoxData, CoxOptions};
 /// // four rows, all events at distinct times: ℓ(0) = −log(4·3·2·1)
 /// let x = vec![vec![1.0, 0.0, 1.0, 0.0]];
@@ -210,9 +211,9 @@ pub struct CoxFit {
 ///     variables: None,
 /// };
 /// let f = fit(&data, &CoxOptions::default()).expect("a fit");
-/// assert!((f.loglik_null.unwrap_or(0.0) + 24f64.ln()).abs() < 1e-12);
+/// assert!((f.loglik_null.unwrap_or(0.0) + ln(24.0)).abs() < 1e-12);
 /// // the MLE solves r² − r − 4 = 0 with r = exp(β)
-/// let beta = ((1.0 + 17f64.sqrt()) / 2.0).ln();
+/// let beta = ln((1.0 + 17f64.sqrt()) / 2.0);
 /// assert!((f.terms[0].coef.unwrap_or(0.0) - beta).abs() < 1e-9);
 /// ```
 pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, String> {
@@ -379,7 +380,8 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, String> {
         robust_score = Some(test_stat(stat, df));
     }
 
-    let zcrit = -std::f64::consts::SQRT_2 * erfc_inv(2.0 * (1.0 + opts.conf_level) / 2.0);
+    // R's summary.coxph: qnorm((1 + conf.int)/2), by the same algorithm (AS 241).
+    let zcrit = qnorm((1.0 + opts.conf_level) / 2.0).unwrap_or(f64::NAN);
     let terms: Vec<CoxTerm> = (0..p)
         .map(|j| {
             if singular[j] {
@@ -405,9 +407,9 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, String> {
                 coef: finite(coef),
                 std_err: finite(se),
                 robust_std_err: rse.and_then(finite),
-                hr: finite(coef.exp()),
-                lower: finite((coef - zcrit * se_used).exp()),
-                upper: finite((coef + zcrit * se_used).exp()),
+                hr: finite(exp(coef)),
+                lower: finite(exp(coef - zcrit * se_used)),
+                upper: finite(exp(coef + zcrit * se_used)),
                 z: finite(z),
                 // 2Φ(−|z|) as the χ²₁ tail of z², R's summary(): pchisq(z^2, 1, FALSE)
                 p: finite(z).and_then(|z| chisq_sf(z * z, 1)),
@@ -660,18 +662,14 @@ fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// Upper tail of the χ² distribution (R `pchisq(x, df, lower.tail = FALSE)`), via statrs'
-/// regularised incomplete gamma (≈1e-14 relative; statrs 0.19's `erfc` is only ≈1e-10, so the
-/// normal tail goes through here too).
+/// Upper tail of the χ² distribution (R `pchisq(x, df, lower.tail = FALSE)`, [`pchisq_upper`]);
+/// the normal tail 2Φ(−|z|) goes through here too, as the χ²₁ tail of z². A statistic a rounding
+/// error below 0 counts as 0.
 pub(crate) fn chisq_sf(x: f64, df: usize) -> Option<f64> {
     if !x.is_finite() || df == 0 {
         return None;
     }
-    let x = x.max(0.0);
-    match df {
-        2 => Some((-x / 2.0).exp()),
-        _ => ChiSquared::new(df as f64).ok().map(|d| d.sf(x)),
-    }
+    pchisq_upper(x.max(0.0), df)
 }
 
 fn test_stat(stat: f64, df: usize) -> TestStat {

@@ -290,7 +290,12 @@ pub fn concordance(
             }
             total
         }
-        None => (0..n).map(|k| dfbeta(k).powi(2)).sum(),
+        None => (0..n)
+            .map(|k| {
+                let d = dfbeta(k);
+                d * d
+            })
+            .sum(),
     };
     let c = 1.0 - (somer + 1.0) / 2.0;
     let var = var_somer / 4.0;

@@ -20,6 +20,7 @@
 //! neither.
 
 use super::cox_fit::{chinv2, cholesky2, chsolve2, dot, toler_chol, Design, NewtonFit};
+use crate::math::{exp, ln};
 
 /// Elementary symmetric polynomials of the risk scores with their derivatives, for orders
 /// 0..=kmax (index k), over the rows added so far.
@@ -120,7 +121,7 @@ fn exact_pass(
         while i < d.n && d.time[i] == dtime && d.stratum[i] == cur {
             let xi = d.row(i);
             let zbeta = dot(beta, xi);
-            let s = zbeta.exp();
+            let s = exp(zbeta);
             if d.status[i] {
                 loglik += zbeta;
                 for j in 0..p {
@@ -133,7 +134,7 @@ fn exact_pass(
         }
         if ndeath > 0 {
             let d0 = esp.e[ndeath];
-            loglik -= d0.ln();
+            loglik -= ln(d0);
             for j in 0..p {
                 d1[j] = esp.d1[ndeath * p + j] / d0;
                 u[j] -= d1[j];

@@ -29,9 +29,11 @@
 //! r_k = δ_k (x_k − x̄(t_k)) − exp(η_k) Σ_{t ≤ t_k} dΛ(t) (x_k − x̄(t)), dΛ(t) = Σ_D w / Σ_R w·exp(η);
 //! the robust variance is DᵀD with D = Σ_{k∈cluster} w_k r_k · I⁻¹ (Lin & Wei 1989).
 
+use crate::math::{exp, ln};
+
 /// R's `coxph.control()$toler.chol`: `.Machine$double.eps^0.75`.
 pub(crate) fn toler_chol() -> f64 {
-    f64::EPSILON.powf(0.75)
+    crate::math::pow(f64::EPSILON, 0.75)
 }
 
 /// Generalised Cholesky C = F D F' in place (R survival `cholesky2`). `m` is n × n row-major and
@@ -379,7 +381,7 @@ fn coxfit_pass(
             let xi = d.row(person);
             let zbeta = dot(beta, xi);
             let wi = d.weight[person];
-            let risk = zbeta.exp() * wi;
+            let risk = exp(zbeta) * wi;
             if !d.status[person] {
                 denom += risk;
                 for i in 0..p {
@@ -405,7 +407,7 @@ fn coxfit_pass(
         if ndead > 0 {
             if !efron || ndead == 1 {
                 denom += denom2;
-                loglik -= deadwt * denom.ln();
+                loglik -= deadwt * ln(denom);
                 for i in 0..p {
                     wk.a[i] += wk.a2[i];
                     let temp2 = wk.a[i] / denom;
@@ -420,7 +422,7 @@ fn coxfit_pass(
                 let wtave = deadwt / nd;
                 for _ in 0..ndead {
                     denom += denom2 / nd;
-                    loglik -= wtave * denom.ln();
+                    loglik -= wtave * ln(denom);
                     for i in 0..p {
                         wk.a[i] += wk.a2[i] / nd;
                         let temp2 = wk.a[i] / denom;
@@ -603,7 +605,7 @@ pub(crate) fn score_residuals(d: &Design, efron: bool, eta: &[f64]) -> Vec<f64> 
         while person > 0 && d.time[person - 1] == dtime && d.stratum[person - 1] == cur {
             person -= 1;
             let xi = d.row(person);
-            let risk = eta[person].exp() * d.weight[person];
+            let risk = exp(eta[person]) * d.weight[person];
             denom += risk;
             for j in 0..p {
                 a[j] += risk * xi[j];
@@ -665,7 +667,7 @@ pub(crate) fn score_residuals(d: &Design, efron: bool, eta: &[f64]) -> Vec<f64> 
         let mut k = pos;
         while k < n && group_start[k] == g {
             let xk = d.row(k);
-            let sc = eta[k].exp();
+            let sc = exp(eta[k]);
             for j in 0..p {
                 let mut r = -sc * (xk[j] * cum_a - cum_b[j]);
                 if d.status[k] {
@@ -689,7 +691,7 @@ mod tests {
     /// stratum and time), to check the O(n·p) cumulative-sum version.
     fn score_residuals_direct(d: &Design, efron: bool, eta: &[f64]) -> Vec<f64> {
         let (n, p) = (d.n, d.p);
-        let score: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
+        let score: Vec<f64> = eta.iter().map(|&e| exp(e)).collect();
         let mut resid = vec![0.0; n * p];
         let (mut denom, mut e_denom, mut deaths, mut meanwt) = (0.0, 0.0, 0.0, 0.0);
         let mut a = vec![0.0; p];

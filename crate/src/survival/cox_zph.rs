@@ -22,6 +22,7 @@
 //! Grambsch–Therneau correlation form (R survival < 3.0), so their numbers differ slightly.
 
 use super::cox_fit::dot;
+use crate::math::exp;
 
 /// Per-row inputs of the test, already restricted to the non-redundant coefficients.
 pub(crate) struct ZphInput<'a> {
@@ -128,7 +129,7 @@ pub(crate) fn zph_score(inp: &ZphInput) -> ZphScore {
     let event: Vec<bool> = ord.iter().map(|&i| inp.event[i]).collect();
     let weight: Vec<f64> = ord.iter().map(|&i| inp.weight[i]).collect();
     let stratum: Vec<usize> = ord.iter().map(|&i| inp.stratum[i]).collect();
-    let risk_score: Vec<f64> = ord.iter().map(|&i| inp.eta[i].exp()).collect();
+    let risk_score: Vec<f64> = ord.iter().map(|&i| exp(inp.eta[i])).collect();
     let gt: Vec<f64> = ord.iter().map(|&i| gt[i]).collect();
     let p2 = 2 * p;
     let mut u = vec![0.0; p2];

@@ -74,6 +74,7 @@ use serde::{Deserialize, Serialize};
 use super::conf::{z_value, ConfType};
 use super::km::{KaplanMeier, KmStep};
 use super::quantile::{quantiles, QuantileEstimate, R_QUANTILE_TOLERANCE};
+use crate::math::{asin, ln};
 
 /// Where S(t) is within this of 1 − p, SAS and Prism treat it as exactly 1 − p (the midpoint
 /// rule). S is a product of ratios, so exact equality would depend on rounding; this is R's
@@ -343,19 +344,19 @@ fn within_band(surv: f64, se_log: f64, q: f64, z: f64, conf_type: ConfType) -> b
     if !(surv > 0.0 && surv < 1.0 && se_log.is_finite()) {
         return false;
     }
-    let logit = |x: f64| (x / (1.0 - x)).ln();
+    let logit = |x: f64| ln(x / (1.0 - x));
     let (distance, se_g) = match conf_type {
         // g(x) = x, g′ = 1
         ConfType::Plain => (surv - q, surv * se_log),
         // g(x) = log x, g′ = 1/x
-        ConfType::Log => (surv.ln() - q.ln(), se_log),
+        ConfType::Log => (ln(surv) - ln(q), se_log),
         // g(x) = log(−log x), |g′| = 1/(x |log x|)
-        ConfType::LogLog => ((-surv.ln()).ln() - (-q.ln()).ln(), se_log / -surv.ln()),
+        ConfType::LogLog => (ln(-ln(surv)) - ln(-ln(q)), se_log / -ln(surv)),
         // g(x) = log(x/(1 − x)), g′ = 1/(x(1 − x))
         ConfType::Logit => (logit(surv) - logit(q), se_log / (1.0 - surv)),
         // g(x) = asin √x, g′ = 1/(2 √(x(1 − x)))
         ConfType::Arcsin => (
-            surv.sqrt().asin() - q.sqrt().asin(),
+            asin(surv.sqrt()) - asin(q.sqrt()),
             0.5 * se_log * (surv / (1.0 - surv)).sqrt(),
         ),
     };
@@ -572,10 +573,10 @@ mod correctly_rounded {
         f64::from_bits(((k + 1023) as u64) << 52)
     }
 
-    /// log(x) rounded to nearest, for finite x > 0 (otherwise the platform's `ln`).
+    /// log(x) rounded to nearest, for finite x > 0 (otherwise `crate::math::ln`).
     pub fn ln(x: f64) -> f64 {
         if !(x.is_finite() && x >= f64::MIN_POSITIVE) {
-            return x.ln();
+            return crate::math::ln(x);
         }
         // x = m · 2^k with m in [√½, √2]: then m − 1 is exact.
         let bits = x.to_bits();
@@ -601,10 +602,10 @@ mod correctly_rounded {
         add(log_m, mul_f64(LN2, k as f64)).0
     }
 
-    /// exp(x) rounded to nearest, for −708 ≤ x ≤ 709 (otherwise the platform's `exp`).
+    /// exp(x) rounded to nearest, for −708 ≤ x ≤ 709 (otherwise `crate::math::exp`).
     pub fn exp(x: f64) -> f64 {
         if !(-708.0..=709.0).contains(&x) {
-            return x.exp();
+            return crate::math::exp(x);
         }
         // x = k log 2 + r, |r| ≤ ½ log 2; exp(r) = (1 + e)^(2^10) with e = expm1(r / 2^10).
         let k = (x / LN2.0).round();
