@@ -14,7 +14,7 @@ import {
 } from './controls.js';
 import { byId, el, messageOf } from './dom.js';
 import { Engine, EngineCrash } from './engine.js';
-import type { EndpointFigures, Export, Figure } from './protocol.js';
+import type { Analysed, EndpointFigures, Export, Figure } from './protocol.js';
 import { renderFigure, renderTable } from './render.js';
 import {
   cloneSettings,
@@ -291,10 +291,10 @@ function requestAnalysis(s: State, remember: boolean): void {
 async function runAnalysis(s: State, settings: Settings, remember: boolean): Promise<void> {
   scheduler.inFlight = true;
   setBusy(true);
-  let result: Awaited<ReturnType<typeof analyse>> | null = null;
+  let result: Analysed | null = null;
   let failure: unknown = null;
   try {
-    result = await analyse(settings);
+    result = await engine.call('analyze', { settings });
   } catch (error) {
     failure = error;
   }
@@ -327,10 +327,6 @@ async function runAnalysis(s: State, settings: Settings, remember: boolean): Pro
   syncControls(s);
   runs += 1;
   document.body.dataset.runs = String(runs);
-}
-
-function analyse(settings: Settings) {
-  return engine.call('analyze', { settings });
 }
 
 /** A setting changed: re-run, and show the controls that depend on it. */
@@ -537,6 +533,7 @@ async function openData(source: Source): Promise<void> {
   };
   state = s;
   scheduler.queued = null;
+  openSwimmers.clear();
   showSource(s.source);
   clearError();
   showNotice(restored ? 'Your last settings were applied. "Start over" goes back to the defaults.' : '');
