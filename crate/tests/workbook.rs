@@ -98,7 +98,12 @@ fn reads_a_named_sheet_and_matches_the_csv() {
         &settings(),
     )
     .expect("analyses");
-    assert_eq!(report.endpoints, from_csv.endpoints);
+    // Same statistics; the per-row outcomes (figures only, not serialised) carry each file's own
+    // row numbers, so compare what the report serialises.
+    assert_eq!(
+        serde_json::to_value(&report.endpoints).expect("json"),
+        serde_json::to_value(&from_csv.endpoints).expect("json")
+    );
 }
 
 #[test]
