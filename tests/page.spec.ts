@@ -45,6 +45,10 @@ test('the synthetic example is analysed on load, with numbers and a plot', async
   for (const row of pfs) expect(row.join(' ')).toMatch(/\d/);
   await expect(page.locator('table[data-table-id="endpoint-1"] caption')).toContainText('OS');
   await expect(page.locator('table[data-table-id="response"]')).toBeVisible();
+  // The statistical-methods paragraph, written by the core, as text.
+  await expect(page.getByRole('heading', { name: 'Statistical methods' })).toBeVisible();
+  await expect(page.locator('.methods-text')).toContainText('Kaplan–Meier method');
+  await expect(page.locator('.methods-text')).toContainText('Clopper–Pearson');
 
   // The Kaplan–Meier figures: SVG (from the core) with curve paths.
   const figures = page.locator('figure.plot').filter({ hasText: 'Kaplan–Meier estimate' }).locator('svg');

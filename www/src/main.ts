@@ -406,6 +406,14 @@ function render(s: State): void {
       ]),
     );
   }
+  if (report.methods) {
+    // The core writes the paragraph; it goes in as text, ready to copy into a manuscript.
+    ui.tables.append(
+      el('section', { class: 'methods', 'aria-labelledby': 'methods-title' },
+        el('h2', { id: 'methods-title' }, 'Statistical methods'),
+        el('p', { class: 'methods-text' }, report.methods)),
+    );
+  }
   const warnings = report.warnings ?? [];
   if (warnings.length > 0) {
     ui.warnings.append(el('h2', {}, 'Warnings'), el('ul', {}, ...warnings.map((w) => el('li', {}, w))));

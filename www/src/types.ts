@@ -174,6 +174,8 @@ export interface Report {
   endpoints: EndpointReport[];
   cohort?: CohortReport | null;
   warnings?: string[];
+  /** The statistical-methods paragraph, written by the core. */
+  methods?: string;
   display: { tables: DisplayTable[] };
   [other: string]: unknown;
 }
