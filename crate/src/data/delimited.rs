@@ -7,7 +7,7 @@
 //! 1-based line numbers of the file.
 
 use super::limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS};
-use super::table::{Detected, Table};
+use super::table::{check_unique_headers, Detected, Table};
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
 /// Windows-1252 characters for bytes 0x80–0x9F (others map to the same code point as Latin-1).
@@ -220,23 +220,14 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
         .iter()
         .map(|&c| std::mem::take(&mut all_columns[c]))
         .collect();
-    for (i, h) in headers.iter().enumerate() {
-        if let Some(j) = headers[..i].iter().position(|x| x == h) {
-            return Err(Error::new(
-                ErrorKind::Header,
-                format!(
-                    "the column name \"{h}\" appears twice (columns {} and {})",
-                    column_letter(keep[j]),
-                    column_letter(keep[i])
-                ),
-            )
-            .with_hint("rename one of them so every column has its own name")
-            .at(Location {
-                row: Some(header_line),
-                ..file_loc()
-            }));
-        }
-    }
+    check_unique_headers(
+        &headers,
+        &keep,
+        Location {
+            row: Some(header_line),
+            ..file_loc()
+        },
+    )?;
     if headers.is_empty() {
         return Err(
             Error::new(ErrorKind::Empty, "the header row has no column names").at(file_loc()),

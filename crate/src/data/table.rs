@@ -52,6 +52,36 @@ pub struct ColumnInfo {
 
 const MAX_DISTINCT_SHOWN: usize = 50;
 
+/// Checks that no two columns share a header name (in linear time: files may have thousands of
+/// columns). `source_columns` gives each header's 0-based source column, for the letters in the
+/// message; `at` is the header row's location.
+///
+/// # Errors
+/// `Header`, naming both columns.
+pub fn check_unique_headers(
+    headers: &[String],
+    source_columns: &[usize],
+    at: Location,
+) -> Result<()> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(&j) = seen.get(h.as_str()) {
+            return Err(Error::new(
+                ErrorKind::Header,
+                format!(
+                    "the column name \"{h}\" appears twice (columns {} and {})",
+                    column_letter(source_columns[j]),
+                    column_letter(source_columns[i])
+                ),
+            )
+            .with_hint("rename one of them so every column has its own name")
+            .at(at));
+        }
+        seen.insert(h, i);
+    }
+    Ok(())
+}
+
 impl Table {
     pub fn n_rows(&self) -> usize {
         self.row_lines.len()

@@ -12,7 +12,7 @@ use std::io::Cursor;
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
 use super::limits::{MAX_COLUMNS, MAX_ROWS};
-use super::table::{Detected, Table};
+use super::table::{check_unique_headers, Detected, Table};
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
 /// Whether the bytes look like a workbook (zip container or legacy OLE file).
@@ -199,23 +199,14 @@ pub fn read_workbook(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Resu
         kept_columns.push(col);
         source_columns.push(col0 + c);
     }
-    for (i, h) in headers.iter().enumerate() {
-        if let Some(j) = headers[..i].iter().position(|x| x == h) {
-            return Err(Error::new(
-                ErrorKind::Header,
-                format!(
-                    "the column name \"{h}\" appears twice (columns {} and {})",
-                    column_letter(source_columns[j]),
-                    column_letter(source_columns[i])
-                ),
-            )
-            .with_hint("rename one of them so every column has its own name")
-            .at(Location {
-                row: Some(row0 + header_idx + 1),
-                ..Location::file(&label)
-            }));
-        }
-    }
+    check_unique_headers(
+        &headers,
+        &source_columns,
+        Location {
+            row: Some(row0 + header_idx + 1),
+            ..Location::file(&label)
+        },
+    )?;
     if row_lines.is_empty() {
         return Err(
             Error::new(ErrorKind::Empty, "the sheet has a header but no data rows")
