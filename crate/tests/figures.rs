@@ -19,6 +19,7 @@ fn report(csv: &str) -> survcalc::report::Report {
                 event: "status".into(),
                 event_values: vec![],
                 dates: None,
+                plot: None,
             }],
             group: Some("arm".into()),
             ..Settings::default()

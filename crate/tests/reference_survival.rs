@@ -55,6 +55,7 @@ fn run(set: &Set, conf_type: ConfType, level: f64) -> Report {
             event: m["event_col"].as_str().expect("event").to_string(),
             event_values: vec![ev],
             dates: None,
+            plot: None,
         }],
         group: m["group_col"].as_str().map(str::to_string),
         group_levels: m["group_levels"].as_array().map(|a| {

@@ -17,6 +17,7 @@ fn settings() -> Settings {
             event: "status".into(),
             event_values: vec![],
             dates: None,
+            plot: None,
         }],
         group: Some("x".into()),
         ..Settings::default()

@@ -37,6 +37,77 @@ pub struct KmPlotOptions {
     pub cumulative_events: bool,
     /// Last time on the axis (default: the last observed time).
     pub x_max: Option<f64>,
+    /// Distance between the x-axis ticks (and the numbers at risk), e.g. 6 for every 6 months;
+    /// default: a "nice" step giving about 8 intervals.
+    pub x_break: Option<f64>,
+}
+
+/// One endpoint's own figure options: each field set here replaces the shared option of
+/// `Settings.plot` for that endpoint's figure (e.g. a title for OS only); unset fields inherit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KmPlotOverride {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legend: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_bands: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median_lines: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cumulative_incidence: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_p: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hazard_ratios: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cumulative_events: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x_max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x_break: Option<f64>,
+}
+
+impl KmPlotOptions {
+    /// These options with an endpoint's own options in place of the shared ones.
+    ///
+    /// ```
+    /// use survcalc::plot::km::{KmPlotOptions, KmPlotOverride};
+    /// let shared = KmPlotOptions { title: Some("All".into()), ci_bands: true, ..Default::default() };
+    /// let own = KmPlotOverride { title: Some("OS".into()), ..Default::default() };
+    /// let os = shared.with_override(Some(&own));
+    /// assert_eq!((os.title.as_deref(), os.ci_bands), (Some("OS"), true));
+    /// ```
+    pub fn with_override(&self, own: Option<&KmPlotOverride>) -> KmPlotOptions {
+        let Some(o) = own else {
+            return self.clone();
+        };
+        KmPlotOptions {
+            title: o.title.clone().or_else(|| self.title.clone()),
+            x_label: o.x_label.clone().or_else(|| self.x_label.clone()),
+            y_label: o.y_label.clone().or_else(|| self.y_label.clone()),
+            legend: o.legend.clone().unwrap_or_else(|| self.legend.clone()),
+            ci_bands: o.ci_bands.unwrap_or(self.ci_bands),
+            median_lines: o.median_lines.unwrap_or(self.median_lines),
+            cumulative_incidence: o.cumulative_incidence.unwrap_or(self.cumulative_incidence),
+            hide_p: o.hide_p.unwrap_or(self.hide_p),
+            hazard_ratios: o.hazard_ratios.unwrap_or(self.hazard_ratios),
+            cumulative_events: o.cumulative_events.unwrap_or(self.cumulative_events),
+            x_max: o.x_max.or(self.x_max),
+            x_break: o.x_break.or(self.x_break),
+        }
+    }
+}
+
+/// Ticks from 0 every `step` up to `max` (inclusive), at most 200 of them.
+fn stepped(max: f64, step: f64) -> Vec<f64> {
+    let n = ((max / step) * (1.0 + 1e-12)).ceil().min(200.0) as usize;
+    (0..=n).map(|i| i as f64 * step).collect()
 }
 
 fn n_at_risk(c: &Curve, t: f64) -> f64 {
@@ -82,7 +153,10 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions, p_style: PStyle) -> Str
     // A chosen axis end is kept exactly (ticks stop at it); otherwise the last nice tick.
     let chosen = opts.x_max.filter(|x| x.is_finite() && *x > 0.0);
     let max_t = chosen.unwrap_or(last_t);
-    let mut ticks = breaks(max_t, 8);
+    let mut ticks = match opts.x_break.filter(|b| b.is_finite() && *b > 0.0) {
+        Some(step) if max_t / step <= 200.0 => stepped(max_t, step),
+        _ => breaks(max_t, 8),
+    };
     if let Some(end) = chosen {
         ticks.retain(|&t| t <= end * (1.0 + 1e-12));
     }
@@ -121,7 +195,7 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions, p_style: PStyle) -> Str
     let x_label = opts
         .x_label
         .clone()
-        .unwrap_or_else(|| format!("Time ({})", ep.time));
+        .unwrap_or_else(|| format!("Time ({})", ep.time_unit));
     let y_label = opts.y_label.clone().unwrap_or_else(|| {
         if flip {
             format!("Cumulative incidence ({})", ep.name)
@@ -376,4 +450,69 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions, p_style: PStyle) -> Str
     }
     s.push_str("</svg>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{analyze, EndpointSpec, Settings};
+
+    fn endpoints() -> Vec<EndpointReport> {
+        let csv = "os_days,status,arm\n30,1,A\n90,0,A\n200,1,B\n365,1,B\n400,0,A\n";
+        let t = crate::read_table(csv.as_bytes(), "u.csv").expect("reads");
+        let spec = |name: &str, plot: Option<KmPlotOverride>| EndpointSpec {
+            name: name.into(),
+            time: "os_days".into(),
+            event: "status".into(),
+            event_values: vec![],
+            dates: None,
+            plot,
+        };
+        let own = KmPlotOverride {
+            title: Some("Only OS".into()),
+            x_break: Some(90.0),
+            ..KmPlotOverride::default()
+        };
+        let settings = Settings {
+            endpoints: vec![spec("PFS", None), spec("OS", Some(own))],
+            plot: KmPlotOptions {
+                title: Some("Shared".into()),
+                ..KmPlotOptions::default()
+            },
+            ..Settings::default()
+        };
+        let r = analyze(&t, &settings).expect("analyses");
+        assert_eq!(r.settings.plot_for(1).title.as_deref(), Some("Only OS"));
+        r.endpoints
+    }
+
+    fn ticks(svg: &str) -> Vec<String> {
+        svg.lines()
+            .filter_map(|l| l.split("class=\"x-tick\"").nth(1))
+            .filter_map(|l| l.split('>').nth(1))
+            .filter_map(|l| l.split('<').next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_axis_names_the_unit_and_ticks_follow_the_chosen_break() {
+        let eps = endpoints();
+        assert_eq!(eps[0].time_unit, "days");
+        let svg = km_svg(&eps[0], &KmPlotOptions::default(), PStyle::Default);
+        assert!(svg.contains(">Time (days)</text>"), "{svg}");
+        let every_90 = KmPlotOptions {
+            x_break: Some(90.0),
+            ..KmPlotOptions::default()
+        };
+        let svg = km_svg(&eps[1], &every_90, PStyle::Default);
+        assert_eq!(ticks(&svg), ["0", "90", "180", "270", "360", "450"]);
+        // With a chosen end, the ticks stop at it.
+        let to_300 = KmPlotOptions {
+            x_max: Some(300.0),
+            ..every_90
+        };
+        let svg = km_svg(&eps[1], &to_300, PStyle::Default);
+        assert_eq!(ticks(&svg), ["0", "90", "180", "270"]);
+    }
 }

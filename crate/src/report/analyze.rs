@@ -345,6 +345,7 @@ fn endpoint(
     Ok(EndpointReport {
         name: spec.name.clone(),
         time: spec.time.clone(),
+        time_unit: settings.time_unit_of(spec).name().to_string(),
         event: spec.event.clone(),
         event_values: cols.event_values,
         group: group.map(|g| g.column.clone()),

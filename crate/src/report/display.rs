@@ -31,10 +31,15 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
             ep.group.clone().unwrap_or_else(|| "Group".to_string()),
             "N".to_string(),
             "Events".to_string(),
-            format!("Median {} ({level} CI)", ep.name),
+            format!("Median {}, {} ({level} CI)", ep.name, ep.time_unit),
         ];
         for t in &s.landmarks {
-            columns.push(format!("{} at {} ({level} CI)", ep.name, time(Some(*t))));
+            columns.push(format!(
+                "{} at {} {} ({level} CI)",
+                ep.name,
+                time(Some(*t)),
+                ep.time_unit
+            ));
         }
         let mut rows: Vec<Vec<String>> = ep
             .curves
@@ -104,7 +109,10 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
             .collect();
         tables.push(DisplayTable {
             id: format!("conventions-{i}"),
-            title: format!("{}: median ({level} CI) by each tool's convention", ep.name),
+            title: format!(
+                "{}: median, {} ({level} CI) by each tool's convention",
+                ep.name, ep.time_unit
+            ),
             columns,
             rows,
             notes: ep

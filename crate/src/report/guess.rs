@@ -35,6 +35,7 @@ fn prefixed(headers: &[String], prefix: &str, name: &str) -> Option<EndpointSpec
         event: event.clone(),
         event_values: Vec::new(),
         dates: None,
+        plot: None,
     })
 }
 
@@ -82,6 +83,7 @@ pub fn guess_settings(table: &Table) -> Settings {
                 event: e.clone(),
                 event_values: Vec::new(),
                 dates: None,
+                plot: None,
             });
         }
     }

@@ -75,6 +75,23 @@ pub fn methods_text(report: &Report) -> String {
             p.push_str(&derived.join("; "));
             p.push('.');
         }
+        // The unit of the endpoints read from time columns (derived ones say theirs above).
+        let measured: Vec<&crate::report::types::EndpointReport> = report
+            .endpoints
+            .iter()
+            .filter(|e| e.derivation.is_none())
+            .collect();
+        if let Some(first) = measured.first() {
+            if measured.iter().all(|e| e.time_unit == first.time_unit) {
+                p.push_str(&format!(" Times are in {}.", first.time_unit));
+            } else {
+                let each: Vec<String> = measured
+                    .iter()
+                    .map(|e| format!("{} in {}", e.name, e.time_unit))
+                    .collect();
+                p.push_str(&format!(" Times are given {}.", join(&each)));
+            }
+        }
         p.push_str(match s.convention {
             Convention::R => " Medians and quartiles with their confidence intervals follow R's survival package (the first time the curve is at or below the quantile, the midpoint of an exact plateau, and the interval from inverting the pointwise bands).",
             Convention::Sas => " Medians and quartiles follow SAS PROC LIFETEST (Brookmeyer–Crowley confidence intervals).",

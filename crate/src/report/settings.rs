@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::derive::DateEndpoint;
 use super::format::PStyle;
 use super::subset::Condition;
-use crate::plot::km::KmPlotOptions;
+use crate::data::dates::TimeUnit;
+use crate::plot::km::{KmPlotOptions, KmPlotOverride};
 use crate::response::{Denominator, IntervalMethod};
 use crate::survival::conf::ConfType;
 use crate::survival::cox::Ties;
@@ -25,6 +26,9 @@ pub struct EndpointSpec {
     /// Build time and event from date columns instead (then `time` and `event` are labels).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dates: Option<DateEndpoint>,
+    /// This endpoint's own figure options, replacing those of `Settings.plot` that it sets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plot: Option<KmPlotOverride>,
 }
 
 /// A covariate marked categorical, with its reference level.
@@ -100,8 +104,12 @@ pub struct Settings {
     /// The CI transform; `None` = the convention's own (log for R, log-log for the others).
     pub conf_type: Option<ConfType>,
     pub convention: Convention,
-    /// Options of the Kaplan–Meier figure.
+    /// Options of the Kaplan–Meier figure (each endpoint may replace some: `EndpointSpec.plot`).
     pub plot: KmPlotOptions,
+    /// The unit of the time columns, for labels (axis, median columns, methods); `None` = from
+    /// the time column's name ("os_days" → days), else months. An endpoint derived from dates
+    /// is always in its own unit.
+    pub time_unit: Option<TimeUnit>,
     /// Column of the best percentage change in tumour size, for the waterfall plot.
     pub waterfall: Option<String>,
     /// Column that names the swimmer plot's bars (e.g. the patient id); default the file row.
@@ -137,6 +145,7 @@ impl Default for Settings {
             conf_type: None,
             convention: Convention::R,
             plot: KmPlotOptions::default(),
+            time_unit: None,
             waterfall: None,
             swimmer_label: None,
             p_style: PStyle::Default,
@@ -146,10 +155,97 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The figure options of endpoint `index`: the shared ones with the endpoint's own in place.
+    pub fn plot_for(&self, index: usize) -> KmPlotOptions {
+        self.plot
+            .with_override(self.endpoints.get(index).and_then(|e| e.plot.as_ref()))
+    }
+
+    /// The unit an endpoint's times are in: its dates' unit; else the one chosen; else read
+    /// from the time column's name; else months.
+    ///
+    /// ```
+    /// use survcalc::report::{EndpointSpec, Settings};
+    /// let spec = EndpointSpec { name: "OS".into(), time: "os_days".into(), event: "os_event".into(),
+    ///     event_values: vec![], dates: None, plot: None };
+    /// assert_eq!(Settings::default().time_unit_of(&spec).name(), "days");
+    /// ```
+    pub fn time_unit_of(&self, spec: &EndpointSpec) -> TimeUnit {
+        if let Some(d) = &spec.dates {
+            return d.unit;
+        }
+        if let Some(u) = self.time_unit {
+            return u;
+        }
+        unit_in_name(&spec.time).unwrap_or(TimeUnit::Months)
+    }
+
     /// The CI transform in force: the one chosen, else the convention's default.
     pub fn effective_conf_type(&self) -> ConfType {
         self.conf_type.unwrap_or_else(|| {
             crate::survival::quantile_conventions::convention_defaults(self.convention)
         })
+    }
+}
+
+/// A unit named in a column header ("pfs_months", "OS (days)", "time_yrs"), if exactly one is.
+fn unit_in_name(name: &str) -> Option<TimeUnit> {
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let found: Vec<TimeUnit> = [
+        (TimeUnit::Days, &["day", "days", "d"][..]),
+        (TimeUnit::Weeks, &["week", "weeks", "wk", "wks"][..]),
+        (TimeUnit::Months, &["month", "months", "mo", "mos"][..]),
+        (TimeUnit::Years, &["year", "years", "yr", "yrs"][..]),
+    ]
+    .into_iter()
+    .filter(|(_, names)| words.iter().any(|w| names.contains(w)))
+    .map(|(u, _)| u)
+    .collect();
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_read_from_column_names() {
+        assert_eq!(unit_in_name("pfs_months"), Some(TimeUnit::Months));
+        assert_eq!(unit_in_name("OS (days)"), Some(TimeUnit::Days));
+        assert_eq!(unit_in_name("time_yrs"), Some(TimeUnit::Years));
+        assert_eq!(unit_in_name("futime"), None);
+        assert_eq!(unit_in_name("time"), None);
+        // Two units named: unknown.
+        assert_eq!(unit_in_name("days_or_months"), None);
+    }
+
+    #[test]
+    fn old_settings_files_load_and_endpoint_options_replace_shared_ones() {
+        let old = r#"{"endpoints":[{"name":"PFS","time":"t","event":"e"},
+            {"name":"OS","time":"t2","event":"e2","plot":{"title":"Overall survival","x_max":24}}],
+            "plot":{"title":"Shared","ci_bands":true}}"#;
+        let s: Settings = serde_json::from_str(old).expect("settings");
+        assert_eq!(s.time_unit, None);
+        assert_eq!(s.plot_for(0).title.as_deref(), Some("Shared"));
+        let os = s.plot_for(1);
+        assert_eq!(os.title.as_deref(), Some("Overall survival"));
+        assert_eq!(os.x_max, Some(24.0));
+        assert!(os.ci_bands);
+        // Saved again, the endpoint keeps only what it sets.
+        let text = serde_json::to_string(&s.endpoints[1]).expect("json");
+        assert!(
+            text.contains(r#""plot":{"title":"Overall survival","x_max":24.0}"#),
+            "{text}"
+        );
+        assert!(!serde_json::to_string(&s.endpoints[0])
+            .expect("json")
+            .contains("plot"));
     }
 }

@@ -159,6 +159,9 @@ pub struct RowOutcome {
 pub struct EndpointReport {
     pub name: String,
     pub time: String,
+    /// The unit of the times ("months"), for labels: `Settings::time_unit_of`.
+    #[serde(default)]
+    pub time_unit: String,
     pub event: String,
     pub event_values: Vec<String>,
     pub group: Option<String>,

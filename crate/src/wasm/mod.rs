@@ -142,7 +142,7 @@ impl Workspace {
         let settings = &self.last()?.settings;
         Ok(km_svg(
             self.endpoint(endpoint)?,
-            &settings.plot,
+            &settings.plot_for(endpoint),
             settings.p_style,
         ))
     }

@@ -54,6 +54,7 @@ fn endpoint(name: &str, time: &str, event: &str) -> EndpointSpec {
         event: event.into(),
         event_values: vec!["1".into()],
         dates: None,
+        plot: None,
     }
 }
 

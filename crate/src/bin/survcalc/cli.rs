@@ -191,6 +191,7 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
                 event: e.clone(),
                 event_values: args.event_value.clone(),
                 dates: None,
+                plot: None,
             }]
         }
         (None, None) => {}
@@ -212,6 +213,7 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
             event: format!("{} event", args.endpoint_name),
             event_values: Vec::new(),
             dates: Some(dates),
+            plot: None,
         }];
     }
     if args.group.is_some() {
@@ -377,7 +379,7 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
                 )
             })?;
         }
-        for ep in &report.endpoints {
+        for (i, ep) in report.endpoints.iter().enumerate() {
             let name: String = ep
                 .name
                 .chars()
@@ -394,7 +396,7 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
             };
             write(
                 path,
-                km_svg(ep, &report.settings.plot, report.settings.p_style),
+                km_svg(ep, &report.settings.plot_for(i), report.settings.p_style),
             )?;
             let swimmer = survcalc::plot::waterfall::swimmer_svg(
                 &table,
