@@ -1,9 +1,15 @@
 // Tiny static file server for the page: `node scripts/serve.mjs [ROOT] [PORT]`.
 // ROOT defaults to www, PORT to $PORT or 8080. Binds 127.0.0.1 only; serves files under ROOT and
 // nothing else.
+//
+// Every response carries the page's Content-Security-Policy as an HTTP header too (the meta tag
+// alone does not reach the Web Worker or the service worker, whose scripts get their policy from
+// their own response). The policy is read from the meta tag of ROOT/index.html, so the page and
+// the header cannot disagree; an HTML file with a meta policy of its own (the single-file build)
+// is sent with that one.
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 
 const root = resolve(process.argv[2] ?? 'www');
@@ -30,10 +36,42 @@ const MIME = {
   '.tsv': 'text/tab-separated-values; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.ts': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
 };
 
+/** Headers sent with every response. */
+const COMMON_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+/** The content of an HTML file's `<meta http-equiv="Content-Security-Policy">`, or null. */
+function metaPolicy(html) {
+  const tag = html.match(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i);
+  return tag ? tag[1] : null;
+}
+
+/** The site's policy: ROOT/index.html's meta tag (read each time: a rebuild may change it). */
+async function sitePolicy() {
+  try {
+    return metaPolicy(await readFile(join(root, 'index.html'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The policy to send with `file`: its own meta tag for an HTML file that has one. */
+async function policyFor(file) {
+  if (extname(file).toLowerCase() === '.html') {
+    const own = metaPolicy(await readFile(file, 'utf8'));
+    if (own !== null) return own;
+  }
+  return sitePolicy();
+}
+
 function send(res, status, text) {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...COMMON_HEADERS });
   res.end(`${text}\n`);
 }
 
@@ -59,11 +97,13 @@ const server = createServer(async (req, res) => {
       info = await stat(file);
     }
     if (!info.isFile()) return send(res, 404, 'not found');
+    const policy = await policyFor(file);
     res.writeHead(200, {
       'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': info.size,
       'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
+      ...COMMON_HEADERS,
+      ...(policy === null ? {} : { 'Content-Security-Policy': policy }),
     });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file)
