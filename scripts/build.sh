@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the page into www/: the Rust core as WebAssembly (www/pkg/), the TypeScript (www/js/)
-# and the synthetic example data (www/example/). Run scripts/setup.sh first.
+# Builds the page into www/: the Rust core as WebAssembly (www/pkg/), the TypeScript (www/js/),
+# the synthetic example data (www/example/) and the service worker (www/sw.js). Run
+# scripts/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -31,6 +32,9 @@ node scripts/make-example.mjs www/example/netg3_example.csv
 step "TypeScript -> www/js/"
 rm -rf www/js
 npx --no-install tsc -p www/tsconfig.json
+
+step "service worker -> www/sw.js (offline copy of the page's own files)"
+node scripts/service-worker.mjs www
 
 raw=$(stat -c %s "$WASM")
 gz=$(gzip -9 -c "$WASM" | wc -c)

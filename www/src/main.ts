@@ -14,6 +14,7 @@ import {
 } from './controls.js';
 import { byId, el, messageOf } from './dom.js';
 import { Engine, EngineCrash } from './engine.js';
+import { registerServiceWorker } from './offline.js';
 import type { Analysed, EndpointFigures, Export, Figure } from './protocol.js';
 import { renderFigure, renderTable } from './render.js';
 import {
@@ -1430,6 +1431,7 @@ function wireEvents(): void {
 }
 
 async function main(): Promise<void> {
+  registerServiceWorker();
   engine = new Engine(onEngineRestart, onEngineGiveUp);
   wireEvents();
   try {
