@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the page into www/: the Rust core as WebAssembly (www/pkg/), the TypeScript (www/js/),
-# the synthetic example data (www/example/) and the service worker (www/sw.js). Run
-# scripts/setup.sh first.
+# the synthetic example data (www/example/) and the service worker (www/sw.js); then the
+# self-contained single file dist/survcalc.html. Run scripts/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -35,6 +35,9 @@ npx --no-install tsc -p www/tsconfig.json
 
 step "service worker -> www/sw.js (offline copy of the page's own files)"
 node scripts/service-worker.mjs www
+
+step "single file -> dist/survcalc.html (+ dist/SHA256SUMS)"
+node scripts/single-file.mjs www dist/survcalc.html
 
 raw=$(stat -c %s "$WASM")
 gz=$(gzip -9 -c "$WASM" | wc -c)
