@@ -25,23 +25,48 @@ mod wasm;
 
 pub use error::{Error, ErrorKind, Result};
 
-/// Reads a user's file: a workbook (by its content: zip or OLE container) or delimited text.
+/// Reads a user's file: a workbook (by its content: zip or OLE container) or delimited text,
+/// detecting everything.
 ///
 /// # Errors
-/// See [`data::delimited::read_delimited`] and [`data::workbook::read_workbook`].
+/// See [`read_table_with`].
 pub fn read_table(bytes: &[u8], file_name: &str) -> Result<data::Table> {
-    read_table_sheet(bytes, file_name, None)
+    read_table_with(bytes, file_name, &data::ReadOptions::default())
 }
 
 /// As [`read_table`], choosing the sheet of a workbook.
 ///
 /// # Errors
-/// See [`read_table`].
+/// See [`read_table_with`].
 pub fn read_table_sheet(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<data::Table> {
+    read_table_with(
+        bytes,
+        file_name,
+        &data::ReadOptions::default().with_sheet(sheet),
+    )
+}
+
+/// Reads a user's file with the reading choices of `options` (delimiter, encoding, decimal
+/// mark, thousands separator, sheet; each `auto` by default).
+///
+/// ```
+/// use survcalc::data::options::{ReadOptions, Thousands};
+/// let options = ReadOptions { thousands: Thousands::Space, ..ReadOptions::default() };
+/// let t = survcalc::read_table_with(b"n;x\n1;1 234,5\n", "eu.csv", &options).unwrap();
+/// assert_eq!(t.cell(0, 1), "1234.5");
+/// ```
+///
+/// # Errors
+/// See [`data::delimited::read_delimited_with`] and [`data::workbook::read_workbook_with`].
+pub fn read_table_with(
+    bytes: &[u8],
+    file_name: &str,
+    options: &data::ReadOptions,
+) -> Result<data::Table> {
     if data::workbook::is_workbook(bytes) {
-        data::workbook::read_workbook(bytes, file_name, sheet)
+        data::workbook::read_workbook_with(bytes, file_name, options)
     } else {
-        data::delimited::read_delimited(bytes, file_name)
+        data::delimited::read_delimited_with(bytes, file_name, options)
     }
 }
 

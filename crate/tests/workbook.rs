@@ -86,7 +86,7 @@ fn reads_a_named_sheet_and_matches_the_csv() {
     );
     let t = survcalc::read_table_sheet(&bytes, "aml.xlsx", Some("Data")).expect("reads");
     assert_eq!(t.headers, vec!["time", "status", "x", "start"]);
-    assert_eq!(t.columns[3][0], "2020-01-01");
+    assert_eq!(&t.columns[3][0], "2020-01-01");
     assert_eq!(t.row_lines[0], 3);
     let report = analyze(&t, &settings()).expect("analyses");
     let csv = std::fs::read(concat!(

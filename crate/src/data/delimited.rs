@@ -1,13 +1,23 @@
-//! Delimited text files (CSV, TSV, semicolon-separated), read with the `csv` crate.
+//! Delimited text files (CSV, TSV, semicolon- or pipe-separated), read with the `csv` crate.
 //!
-//! Detection: a UTF-8 byte-order mark is removed; text that is not valid UTF-8 is decoded as
-//! Windows-1252 (the usual encoding of spreadsheet exports on Windows); the delimiter is the
-//! one of tab, semicolon and comma that occurs most often on the header line, outside quotes
-//! (tab wins for `.tsv` / `.tab` files). Blank lines are skipped. Positions in messages are the
-//! 1-based line numbers of the file.
+//! Detection (each can be forced with [`ReadOptions`]): a UTF-8 byte-order mark is removed;
+//! text that is not valid UTF-8 is decoded as Windows-1252 (the usual encoding of spreadsheet
+//! exports on Windows); the delimiter is the one of tab, semicolon, comma and pipe that occurs
+//! most often on the header line, outside quotes (tab wins for `.tsv` / `.tab` files); decimal
+//! marks and thousands separators are decided per column (see [`super::numbers`]). Blank lines
+//! are skipped. Positions in messages are the 1-based line numbers of the file.
+//!
+//! Cells go straight from the csv crate's reused byte record into each column's one buffer
+//! ([`super::table::Column`]); valid UTF-8 input is never copied as a whole.
 
-use super::limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS};
-use super::table::{check_unique_headers, Detected, Table};
+use std::borrow::Cow;
+
+use super::limits::{size_text, Limits};
+use super::numbers;
+use super::options::{Decimal, Delimiter, Encoding, ReadOptions, Thousands};
+use super::table::{
+    check_unique_headers, count_missing_codes, Column, Detected, Table, ThousandsColumn,
+};
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
 /// Windows-1252 characters for bytes 0x80–0x9F (others map to the same code point as Latin-1).
@@ -16,24 +26,92 @@ const CP1252_HIGH: [char; 32] = [
     '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
 ];
 
-fn decode(bytes: &[u8]) -> (String, &'static str, bool) {
+fn decode_1252(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9F => CP1252_HIGH[(b - 0x80) as usize],
+            _ => b as char,
+        })
+        .collect()
+}
+
+/// The text of the file, the encoding's name, and whether a BOM was removed.
+fn decode<'a>(
+    bytes: &'a [u8],
+    encoding: Encoding,
+    delimiter: Delimiter,
+    file_name: &str,
+) -> Result<(Cow<'a, str>, &'static str, bool)> {
     let (bytes, bom) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         Some(rest) => (rest, true),
         None => (bytes, false),
     };
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "UTF-8", bom),
-        Err(_) => {
-            let s = bytes
-                .iter()
-                .map(|&b| match b {
-                    0x80..=0x9F => CP1252_HIGH[(b - 0x80) as usize],
-                    _ => b as char,
-                })
-                .collect();
-            (s, "Windows-1252", bom)
+    match encoding {
+        Encoding::Windows1252 => Ok((Cow::Owned(decode_1252(bytes)), "Windows-1252", bom)),
+        Encoding::Auto => match std::str::from_utf8(bytes) {
+            Ok(s) => Ok((Cow::Borrowed(s), "UTF-8", bom)),
+            Err(_) => Ok((Cow::Owned(decode_1252(bytes)), "Windows-1252", bom)),
+        },
+        Encoding::Utf8 => match std::str::from_utf8(bytes) {
+            Ok(s) => Ok((Cow::Borrowed(s), "UTF-8", bom)),
+            Err(e) => Err(utf8_error(bytes, &e, delimiter, file_name, bom)),
+        },
+    }
+}
+
+/// The error for a file forced to UTF-8 that is not: names the line, the column and the bytes.
+fn utf8_error(
+    bytes: &[u8],
+    e: &std::str::Utf8Error,
+    delimiter: Delimiter,
+    file_name: &str,
+    bom: bool,
+) -> Error {
+    let at = e.valid_up_to();
+    let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+    let line = 1 + valid.bytes().filter(|&b| b == b'\n').count();
+    let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+    let delim = delimiter
+        .byte()
+        .unwrap_or_else(|| detect_delimiter(valid, file_name));
+    // The column: delimiters outside quotes before the bad byte on its line.
+    let mut column = 0;
+    let mut in_quotes = false;
+    for &b in &bytes[line_start..at] {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == delim && !in_quotes {
+            column += 1;
         }
     }
+    let header = valid
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .and_then(|l| l.split(delim as char).nth(column))
+        .map(|h| h.trim().trim_matches('"').to_string())
+        .filter(|h| !h.is_empty() && line > 1);
+    let shown: Vec<String> = bytes[at..bytes.len().min(at + e.error_len().unwrap_or(1).max(2))]
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let _ = bom;
+    Error::new(
+        ErrorKind::Format,
+        format!(
+            "the file is not UTF-8: the bytes {} cannot be read as UTF-8",
+            shown.join(" ")
+        ),
+    )
+    .with_hint(
+        "the file seems to be in Windows-1252 (Latin-1), as Excel on Windows saves CSV; choose the encoding windows-1252 (or auto)",
+    )
+    .at(Location {
+        row: Some(line),
+        column: header,
+        column_letter: Some(column_letter(column)),
+        ..Location::file(file_name)
+    })
 }
 
 fn detect_delimiter(text: &str, file_name: &str) -> u8 {
@@ -42,25 +120,26 @@ fn detect_delimiter(text: &str, file_name: &str) -> u8 {
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or_default();
-    let mut counts = [0usize; 3]; // tab, semicolon, comma
+    let mut counts = [0usize; 4]; // pipe, tab, semicolon, comma (ties go to the later)
     let mut in_quotes = false;
     for ch in first_line.chars() {
         match ch {
             '"' => in_quotes = !in_quotes,
-            '\t' if !in_quotes => counts[0] += 1,
-            ';' if !in_quotes => counts[1] += 1,
-            ',' if !in_quotes => counts[2] += 1,
+            '|' if !in_quotes => counts[0] += 1,
+            '\t' if !in_quotes => counts[1] += 1,
+            ';' if !in_quotes => counts[2] += 1,
+            ',' if !in_quotes => counts[3] += 1,
             _ => {}
         }
     }
-    if (lower.ends_with(".tsv") || lower.ends_with(".tab")) && counts[0] > 0 {
+    if (lower.ends_with(".tsv") || lower.ends_with(".tab")) && counts[1] > 0 {
         return b'\t';
     }
-    let best = (0..3).max_by_key(|&i| (counts[i], i)).unwrap_or(2);
+    let best = (0..4).max_by_key(|&i| (counts[i], i)).unwrap_or(3);
     if counts[best] == 0 {
         return b',';
     }
-    [b'\t', b';', b','][best]
+    [b'|', b'\t', b';', b','][best]
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -73,24 +152,41 @@ fn looks_binary(bytes: &[u8]) -> bool {
         || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
-/// Reads a delimited text file into a [`Table`].
+/// Reads a delimited text file into a [`Table`], detecting everything.
 ///
 /// # Errors
-/// `Format` for binary or unreadable content, `Empty` without a header or data rows, `Header`
-/// for duplicate header names, `Format` for a row with more cells than the header, `Limit` past
-/// the size limits. Every error names the file and, where it applies, the line.
+/// See [`read_delimited_with`].
 pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
+    read_delimited_with(bytes, file_name, &ReadOptions::default())
+}
+
+/// The error for a file past a size limit.
+pub(crate) fn file_too_large(bytes: usize, limits: &Limits, file_name: &str) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!(
+            "the file is {}; the largest file survcalc reads is {}",
+            size_text(bytes as u64),
+            size_text(limits.file_bytes as u64)
+        ),
+    )
+    .with_hint("split the file, or remove the columns and rows the analysis does not need")
+    .at(Location::file(file_name))
+}
+
+/// Reads a delimited text file into a [`Table`] with the user's reading choices.
+///
+/// # Errors
+/// `Format` for binary or unreadable content (or bytes that are not UTF-8 when UTF-8 is
+/// forced: the message names the line, column and bytes), `Empty` without a header or data
+/// rows, `Header` for duplicate header names, `Format` for a row with more cells than the
+/// header, `Limit` past the size limits (file, columns, rows, cells, cell and line length).
+/// Every error names the file and, where it applies, the line.
+pub fn read_delimited_with(bytes: &[u8], file_name: &str, options: &ReadOptions) -> Result<Table> {
+    let limits = &options.limits;
     let file_loc = || Location::file(file_name);
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(Error::new(
-            ErrorKind::Limit,
-            format!(
-                "the file is {} MB; the largest file survcalc reads is {} MB",
-                bytes.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        )
-        .at(file_loc()));
+    if bytes.len() > limits.file_bytes {
+        return Err(file_too_large(bytes.len(), limits, file_name));
     }
     if looks_binary(bytes) {
         let hint = if bytes.starts_with(b"PK\x03\x04")
@@ -106,37 +202,20 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
                 .at(file_loc()),
         );
     }
-    let (text, encoding, bom) = decode(bytes);
-    let delimiter = detect_delimiter(&text, file_name);
+    let (text, encoding, bom) = decode(bytes, options.encoding, options.delimiter, file_name)?;
+    let delimiter = options
+        .delimiter
+        .byte()
+        .unwrap_or_else(|| detect_delimiter(&text, file_name));
+    let bytes_text = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = loop {
-        match records.next() {
-            None => return Err(Error::new(ErrorKind::Empty, "the file is empty")
-                .with_hint(
-                    "the first line must hold the column names, one row per observation below it",
-                )
-                .at(file_loc())),
-            Some(Err(e)) => {
-                let line = e.position().map(|p| p.line() as usize);
-                return Err(csv_error(&e, line, file_name));
-            }
-            Some(Ok(r)) => {
-                if r.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                break r;
-            }
-        }
-    };
+        .from_reader(bytes_text);
     // csv's own line numbers skip blank lines (rust-csv #208), and a record's byte position is
     // the end of the previous record, before any blank lines; so skip line breaks from there and
     // count the newlines before the record's first character.
-    let bytes_text = text.as_bytes();
     let mut counted_to = 0usize;
     let mut line_no = 1usize;
     let mut line_of = |byte: usize| -> usize {
@@ -153,35 +232,72 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
         }
         line_no
     };
-    let header_line = header.position().map_or(1, |p| line_of(p.byte() as usize));
-    let mut headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
-    if headers.len() > MAX_COLUMNS {
-        return Err(Error::new(
-            ErrorKind::Limit,
-            format!(
-                "the file has {} columns; survcalc reads at most {MAX_COLUMNS}",
-                headers.len()
-            ),
-        )
-        .at(file_loc()));
-    }
-    // Trailing unnamed columns (a trailing delimiter in every line) are dropped later if empty.
-    let mut columns: Vec<Vec<String>> = vec![Vec::new(); headers.len()];
-    let mut row_lines = Vec::new();
-    for rec in records {
-        let rec = match rec {
-            Ok(r) => r,
+    let blank = |r: &csv::ByteRecord| r.iter().all(|c| c.iter().all(u8::is_ascii_whitespace));
+    let mut rec = csv::ByteRecord::new();
+    let header_line = loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(false) => return Err(Error::new(ErrorKind::Empty, "the file is empty")
+                .with_hint(
+                    "the first line must hold the column names, one row per observation below it",
+                )
+                .at(file_loc())),
             Err(e) => {
                 let line = e.position().map(|p| line_of(p.byte() as usize));
                 return Err(csv_error(&e, line, file_name));
             }
-        };
-        if rec.iter().all(|c| c.trim().is_empty()) {
+            Ok(true) => {
+                if blank(&rec) {
+                    continue;
+                }
+                break rec.position().map_or(1, |p| line_of(p.byte() as usize));
+            }
+        }
+    };
+    check_line(&rec, limits, header_line, file_name)?;
+    let mut headers: Vec<String> = rec
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .collect();
+    if headers.len() > limits.columns {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!(
+                "the file has {} columns; survcalc reads at most {}",
+                headers.len(),
+                limits.columns
+            ),
+        )
+        .with_hint("remove the columns the analysis does not need, or split the file")
+        .at(Location {
+            row: Some(header_line),
+            ..file_loc()
+        }));
+    }
+    // Room for every line, and each column's share of the text (both grow if needed).
+    let lines_estimate = memchr_count(bytes_text) + 1;
+    let ncols = headers.len().max(1);
+    let mut columns: Vec<Column> = (0..headers.len())
+        .map(|_| Column::with_capacity(lines_estimate, bytes_text.len() / ncols))
+        .collect();
+    let mut row_lines = Vec::with_capacity(lines_estimate);
+    loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| line_of(p.byte() as usize));
+                return Err(csv_error(&e, line, file_name));
+            }
+        }
+        if blank(&rec) {
             continue;
         }
         let line = rec.position().map_or(0, |p| line_of(p.byte() as usize));
         if rec.len() > headers.len() {
-            let extra_nonempty = rec.iter().skip(headers.len()).any(|c| !c.trim().is_empty());
+            let extra_nonempty = rec
+                .iter()
+                .skip(headers.len())
+                .any(|c| !c.iter().all(u8::is_ascii_whitespace));
             if extra_nonempty {
                 return Err(Error::new(
                     ErrorKind::Format,
@@ -191,15 +307,41 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
                 .at(Location { row: Some(line), ..file_loc() }));
             }
         }
-        if row_lines.len() >= MAX_ROWS {
+        if row_lines.len() >= limits.rows {
             return Err(Error::new(
                 ErrorKind::Limit,
-                format!("the file has more than {MAX_ROWS} rows"),
+                format!("the file has more than {} rows", limits.rows),
             )
-            .at(file_loc()));
+            .with_hint("split the file, or keep only the rows the analysis needs")
+            .at(Location {
+                row: Some(line),
+                ..file_loc()
+            }));
         }
+        if (row_lines.len() + 1) * headers.len() > limits.cells {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "the file has more than {} cells ({} columns × {} rows so far)",
+                    limits.cells,
+                    headers.len(),
+                    row_lines.len() + 1
+                ),
+            )
+            .with_hint("remove the columns the analysis does not need, or split the file")
+            .at(Location {
+                row: Some(line),
+                ..file_loc()
+            }));
+        }
+        check_line(&rec, limits, line, file_name)?;
         for (c, col) in columns.iter_mut().enumerate() {
-            col.push(rec.get(c).unwrap_or("").to_string());
+            let field = rec.get(c).unwrap_or(b"");
+            // The text is valid UTF-8 and the csv crate splits it at ASCII bytes only.
+            match std::str::from_utf8(field) {
+                Ok(cell) => col.push(cell),
+                Err(_) => col.push(&String::from_utf8_lossy(field)),
+            }
         }
         row_lines.push(line);
     }
@@ -215,10 +357,9 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
         keep.push(c);
     }
     let headers: Vec<String> = keep.iter().map(|&c| headers[c].clone()).collect();
-    let mut all_columns = columns;
-    let columns: Vec<Vec<String>> = keep
+    let mut columns: Vec<Column> = keep
         .iter()
-        .map(|&c| std::mem::take(&mut all_columns[c]))
+        .map(|&c| std::mem::take(&mut columns[c]))
         .collect();
     check_unique_headers(
         &headers,
@@ -240,23 +381,21 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
                 .at(file_loc()),
         );
     }
-    let mut columns = columns;
-    let decimal_comma_columns = if delimiter == b',' {
-        Vec::new()
-    } else {
-        convert_decimal_commas(&headers, &mut columns)
-    };
+    let (decimal_comma_columns, thousands) =
+        convert_numbers(&headers, &mut columns, delimiter == b',', options);
     let format = match delimiter {
         b'\t' => "TSV",
         b';' => "CSV (semicolon)",
+        b'|' => "CSV (pipe)",
         _ => "CSV",
     };
+    let missing_codes = count_missing_codes(&columns);
     Ok(Table {
         file_name: file_name.to_string(),
         headers,
         columns,
         row_lines,
-        source_columns: keep.clone(),
+        source_columns: keep,
         detected: Detected {
             format: format.to_string(),
             delimiter: Some(match delimiter {
@@ -268,57 +407,90 @@ pub fn read_delimited(bytes: &[u8], file_name: &str) -> Result<Table> {
             sheet: None,
             sheets: Vec::new(),
             decimal_comma_columns,
+            thousands,
+            missing_codes,
+            options: options.clone(),
         },
     })
 }
 
-/// A number written with a decimal comma, optionally with '.' or space thousands separators:
-/// `3,5`, `-0,25`, `1.234,5`, `1 234,5`.
-fn decimal_comma_number(cell: &str) -> Option<String> {
-    let t = cell.trim();
-    let (int_part, frac) = t.split_once(',')?;
-    if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let (sign, digits) = match int_part.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", int_part.strip_prefix('+').unwrap_or(int_part)),
-    };
-    let groups: Vec<&str> = digits.split(['.', ' ', '\u{a0}']).collect();
-    let ok = !groups.is_empty()
-        && groups
-            .iter()
-            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
-        && (groups.len() == 1
-            || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)));
-    ok.then(|| format!("{sign}{}.{frac}", groups.concat()))
+fn memchr_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
-/// In files not separated by commas, converts the columns whose numbers use a decimal comma
-/// (and no cell uses a decimal point) to decimal points. Returns the converted column names.
-fn convert_decimal_commas(headers: &[String], columns: &mut [Vec<String>]) -> Vec<String> {
-    let mut converted = Vec::new();
+/// Checks a record against the cell and line length limits.
+fn check_line(rec: &csv::ByteRecord, limits: &Limits, line: usize, file_name: &str) -> Result<()> {
+    if let Some((c, field)) = rec
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.len() > limits.cell_bytes)
+    {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!(
+                "a cell holds {}; survcalc reads cells of at most {}",
+                size_text(field.len() as u64),
+                size_text(limits.cell_bytes as u64)
+            ),
+        )
+        .with_hint("this is usually a quote (\") opened in a cell and never closed, which makes the rest of the file one cell; close it, or remove the long text")
+        .at(Location {
+            row: Some(line),
+            column_letter: Some(column_letter(c)),
+            ..Location::file(file_name)
+        }));
+    }
+    let len = rec.as_slice().len();
+    if len > limits.line_bytes {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!(
+                "the row holds {}; survcalc reads rows of at most {}",
+                size_text(len as u64),
+                size_text(limits.line_bytes as u64)
+            ),
+        )
+        .with_hint("remove the columns the analysis does not need, or look for an unmatched quote (\") above this row")
+        .at(Location {
+            row: Some(line),
+            ..Location::file(file_name)
+        }));
+    }
+    Ok(())
+}
+
+/// Reads each column's numbers with its decimal mark and thousands separator (see
+/// [`super::numbers`]); returns the columns read with decimal commas and those whose thousands
+/// separators were removed.
+fn convert_numbers(
+    headers: &[String],
+    columns: &mut [Column],
+    comma_file: bool,
+    options: &ReadOptions,
+) -> (Vec<String>, Vec<ThousandsColumn>) {
+    let candidates = numbers::candidates(comma_file, options.decimal, options.thousands);
+    let forced = options.decimal != Decimal::Auto || options.thousands != Thousands::Auto;
+    let mut decimal_comma = Vec::new();
+    let mut thousands = Vec::new();
     for (h, col) in headers.iter().zip(columns.iter_mut()) {
-        let mut commas = 0;
-        let mut points = 0;
-        for cell in col.iter() {
-            let t = cell.trim();
-            if decimal_comma_number(t).is_some() {
-                commas += 1;
-            } else if t.contains('.') && crate::data::value::parse_number(t).is_some() {
-                points += 1;
-            }
+        let choice = numbers::choose(col.iter(), &candidates, forced);
+        if !(choice.decimal_comma_used || choice.thousands_used) {
+            continue;
         }
-        if commas > 0 && points == 0 {
-            for cell in col.iter_mut() {
-                if let Some(n) = decimal_comma_number(cell) {
-                    *cell = n;
-                }
+        *col = col.map_cells(|cell| numbers::convert(cell, choice.reading));
+        if choice.decimal_comma_used {
+            decimal_comma.push(h.clone());
+        }
+        if choice.thousands_used {
+            if let Some(sep) = choice.reading.thousands_name() {
+                thousands.push(ThousandsColumn {
+                    column: h.clone(),
+                    separator: sep.to_string(),
+                });
             }
-            converted.push(h.clone());
         }
     }
-    converted
+    (decimal_comma, thousands)
 }
 
 fn csv_error(e: &csv::Error, line: Option<usize>, file_name: &str) -> Error {
@@ -362,7 +534,7 @@ mod tests {
     #[test]
     fn latin1_fallback() {
         let t = read_delimited(b"name,v\nJos\xe9,1\n", "x.csv").expect("reads");
-        assert_eq!(t.columns[0][0], "José");
+        assert_eq!(&t.columns[0][0], "José");
         assert_eq!(t.detected.encoding, "Windows-1252");
     }
 
@@ -384,5 +556,135 @@ mod tests {
     fn trailing_delimiter_column_dropped() {
         let t = read_delimited(b"a,b,\n1,2,\n", "x.csv").expect("reads");
         assert_eq!(t.headers, vec!["a", "b"]);
+    }
+
+    fn with(bytes: &[u8], o: ReadOptions) -> Result<Table> {
+        read_delimited_with(bytes, "x.csv", &o)
+    }
+
+    #[test]
+    fn forced_delimiter_on_another_file_gives_one_column() {
+        let o = ReadOptions {
+            delimiter: Delimiter::Semicolon,
+            ..ReadOptions::default()
+        };
+        let t = with(b"a,b\n1,2\n", o).expect("reads");
+        assert_eq!(t.headers, vec!["a,b"]);
+        // A semicolon file's "1,2" is a number with a decimal comma.
+        assert_eq!(t.columns[0], vec!["1.2"]);
+        assert_eq!(t.detected.delimiter.as_deref(), Some(";"));
+        assert_eq!(t.detected.options.delimiter, Delimiter::Semicolon);
+        // Pipe: detected, and forced.
+        let t = read_delimited(b"a|b\n1|2\n", "p.txt").expect("reads");
+        assert_eq!(t.detected.delimiter.as_deref(), Some("|"));
+        assert_eq!(t.headers, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn forced_utf8_on_a_1252_file_names_the_place() {
+        let o = ReadOptions {
+            encoding: Encoding::Utf8,
+            ..ReadOptions::default()
+        };
+        let e = with(b"id;name\n1;Jo\n2;Jos\xe9\n", o).expect_err("not UTF-8");
+        assert_eq!(e.kind, ErrorKind::Format);
+        assert_eq!(e.location.row, Some(3));
+        assert_eq!(e.location.column.as_deref(), Some("name"));
+        assert_eq!(e.location.column_letter.as_deref(), Some("B"));
+        assert!(e.message.contains("E9 0A"), "{}", e.message);
+        assert!(e.hint.as_deref().unwrap_or("").contains("windows-1252"));
+        // Forced Windows-1252 on valid UTF-8 reads it byte by byte.
+        let o = ReadOptions {
+            encoding: Encoding::Windows1252,
+            ..ReadOptions::default()
+        };
+        let t = with("n\né\n".as_bytes(), o).expect("reads");
+        assert_eq!(&t.columns[0][0], "Ã©");
+        assert_eq!(t.detected.encoding, "Windows-1252");
+    }
+
+    #[test]
+    fn thousands_and_decimals_reported() {
+        let t = read_delimited(
+            "id;amount;dose\n1;1.234,5;1,5\n2;12;2\n3;1 234;NA\n".as_bytes(),
+            "eu.csv",
+        )
+        .expect("reads");
+        // "1.234,5" and "1 234" use different separators: no reading fits, left as written.
+        assert_eq!(t.columns[1], vec!["1.234,5", "12", "1 234"]);
+        assert_eq!(t.columns[2], vec!["1.5", "2", "NA"]);
+        assert_eq!(t.detected.decimal_comma_columns, vec!["dose"]);
+        let t = read_delimited(b"id,amount\n1,\"1,234.5\"\n2,17\n3,\n", "us.csv").expect("reads");
+        assert_eq!(t.columns[1], vec!["1234.5", "17", ""]);
+        assert_eq!(
+            t.detected.thousands,
+            vec![ThousandsColumn {
+                column: "amount".into(),
+                separator: ",".into()
+            }]
+        );
+        assert_eq!(t.detected.missing_codes.len(), 1);
+        assert_eq!(t.detected.missing_codes[0].code, "");
+        assert_eq!(t.detected.missing_codes[0].count, 1);
+        // Forced decimal comma in a comma file (quoted cells).
+        let o = ReadOptions {
+            decimal: Decimal::Comma,
+            ..ReadOptions::default()
+        };
+        let t = with(b"x\n\"1,5\"\n2\n", o).expect("reads");
+        assert_eq!(t.columns[0], vec!["1.5", "2"]);
+    }
+
+    fn small(f: impl FnOnce(&mut Limits)) -> ReadOptions {
+        let mut o = ReadOptions::default();
+        f(&mut o.limits);
+        o
+    }
+
+    #[test]
+    fn limits_give_messages() {
+        let csv = b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n";
+        let e = with(csv, small(|l| l.file_bytes = 10)).expect_err("file");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert!(
+            e.to_string()
+                .contains("the largest file survcalc reads is 10 bytes"),
+            "{e}"
+        );
+        assert!(e.hint.as_deref().unwrap_or("").contains("split the file"));
+        let e = with(csv, small(|l| l.columns = 2)).expect_err("columns");
+        assert_eq!((e.kind, e.location.row), (ErrorKind::Limit, Some(1)));
+        assert!(e.message.contains("3 columns"), "{}", e.message);
+        let e = with(csv, small(|l| l.rows = 2)).expect_err("rows");
+        assert_eq!((e.kind, e.location.row), (ErrorKind::Limit, Some(4)));
+        let e = with(csv, small(|l| l.cells = 7)).expect_err("cells");
+        assert_eq!((e.kind, e.location.row), (ErrorKind::Limit, Some(4)));
+        let e = with(b"a,b\n1,\"long text\n2,3\n", small(|l| l.cell_bytes = 8)).expect_err("cell");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert_eq!(e.location.row, Some(2));
+        assert_eq!(e.location.column_letter.as_deref(), Some("B"));
+        assert!(e.hint.as_deref().unwrap_or("").contains("quote"));
+        let e = with(csv, small(|l| l.line_bytes = 2)).expect_err("line");
+        assert_eq!((e.kind, e.location.row), (ErrorKind::Limit, Some(1)));
+    }
+
+    #[test]
+    fn a_one_megabyte_line_reads() {
+        let mut csv = String::new();
+        let n = 10_000;
+        csv.push_str(
+            &(0..n)
+                .map(|i| format!("c{i}"))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        csv.push('\n');
+        let cell = "x".repeat(100);
+        csv.push_str(&vec![cell.as_str(); n].join(","));
+        csv.push('\n');
+        assert!(csv.len() > 1_000_000);
+        let t = read_delimited(csv.as_bytes(), "wide.csv").expect("reads");
+        assert_eq!(t.headers.len(), n);
+        assert_eq!(t.cell(0, n - 1), cell);
     }
 }

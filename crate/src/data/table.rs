@@ -1,9 +1,173 @@
 //! A table of text cells with the positions needed for messages.
+//!
+//! Cells are stored column by column, each column's texts back to back in one `String` with the
+//! end offset of every cell (`u32`): one allocation per column instead of one per cell, which is
+//! what makes reading a million-row file fast and small (see `benches/read.rs`).
 
 use serde::Serialize;
 
+use super::options::ReadOptions;
 use super::value::{is_missing, parse_number};
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
+
+/// One column's cell texts, stored contiguously.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Column {
+    text: String,
+    /// `ends[r]` is the byte offset in `text` where cell r ends (cell r starts at `ends[r-1]`).
+    ends: Vec<u32>,
+}
+
+impl Column {
+    pub fn new() -> Self {
+        Column::default()
+    }
+
+    /// An empty column with room for `cells` cells of `bytes` bytes in all.
+    pub fn with_capacity(cells: usize, bytes: usize) -> Self {
+        Column {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(cells),
+        }
+    }
+
+    /// Appends a cell.
+    ///
+    /// # Panics
+    /// When the column's text passes 4 GiB, which the readers' limits rule out (files of at
+    /// most [`super::limits::MAX_FILE_BYTES`], workbooks of at most
+    /// [`super::limits::MAX_UNZIPPED_BYTES`] unzipped).
+    pub fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        let end = u32::try_from(self.text.len())
+            .expect("a column's text stays under 4 GiB (the readers' size limits)");
+        self.ends.push(end);
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Bytes of text held.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Cell `row`, or None past the end.
+    pub fn get(&self, row: usize) -> Option<&str> {
+        let end = *self.ends.get(row)? as usize;
+        let start = if row == 0 {
+            0
+        } else {
+            self.ends[row - 1] as usize
+        };
+        self.text.get(start..end)
+    }
+
+    /// The cells in order.
+    pub fn iter(&self) -> Cells<'_> {
+        Cells {
+            column: self,
+            front: 0,
+            back: self.len(),
+        }
+    }
+
+    /// The column with the cells for which `f` returns a new text replaced.
+    #[must_use]
+    pub fn map_cells(&self, mut f: impl FnMut(&str) -> Option<String>) -> Column {
+        let mut out = Column::with_capacity(self.len(), self.text.len());
+        for cell in self {
+            match f(cell) {
+                Some(new) => out.push(&new),
+                None => out.push(cell),
+            }
+        }
+        out
+    }
+
+    /// The column restricted to rows `keep`.
+    #[must_use]
+    pub fn select(&self, keep: &[usize]) -> Column {
+        let mut out = Column::with_capacity(keep.len(), 0);
+        for &r in keep {
+            out.push(self.get(r).unwrap_or(""));
+        }
+        out
+    }
+}
+
+impl std::ops::Index<usize> for Column {
+    type Output = str;
+    fn index(&self, row: usize) -> &str {
+        self.get(row)
+            .unwrap_or_else(|| panic!("row {row} is past the end of a column of {}", self.len()))
+    }
+}
+
+/// Iterator over a column's cells.
+#[derive(Debug, Clone)]
+pub struct Cells<'a> {
+    column: &'a Column,
+    front: usize,
+    back: usize,
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.front >= self.back {
+            return None;
+        }
+        let cell = self.column.get(self.front);
+        self.front += 1;
+        cell
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back - self.front;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Cells<'_> {}
+
+impl DoubleEndedIterator for Cells<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front >= self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.column.get(self.back)
+    }
+}
+
+impl<'a> IntoIterator for &'a Column {
+    type Item = &'a str;
+    type IntoIter = Cells<'a>;
+    fn into_iter(self) -> Cells<'a> {
+        self.iter()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Column {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        let mut c = Column::new();
+        for s in iter {
+            c.push(s.as_ref());
+        }
+        c
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<Vec<S>> for Column {
+    fn eq(&self, other: &Vec<S>) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == b.as_ref())
+    }
+}
 
 /// The user's table: header names and columns of cell texts.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,8 +175,8 @@ pub struct Table {
     /// The file name as the user chose it.
     pub file_name: String,
     pub headers: Vec<String>,
-    /// `columns[c][r]`: column c, data row r (0-based).
-    pub columns: Vec<Vec<String>>,
+    /// `columns[c]`: column c; `columns[c][r]` is data row r (0-based).
+    pub columns: Vec<Column>,
     /// The 1-based line of the file where each data row starts (the header is line 1 unless
     /// blank lines precede it).
     pub row_lines: Vec<usize>,
@@ -35,6 +199,49 @@ pub struct Detected {
     pub sheets: Vec<String>,
     /// Columns whose decimal commas were read as decimal points.
     pub decimal_comma_columns: Vec<String>,
+    /// Columns whose thousands separators were removed, with the separator.
+    pub thousands: Vec<ThousandsColumn>,
+    /// The missing-value codes that occur in the table (trimmed, as written), with counts, in
+    /// order of first appearance; `""` counts empty cells.
+    pub missing_codes: Vec<MissingCount>,
+    /// The choices in force: `auto` where the reader detected, else what the user forced.
+    pub options: ReadOptions,
+}
+
+/// A column read with a thousands separator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThousandsColumn {
+    pub column: String,
+    /// `,` `.` `'` or `space`.
+    pub separator: String,
+}
+
+/// How often a missing-value code occurs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingCount {
+    pub code: String,
+    pub count: usize,
+}
+
+/// Counts the missing-value codes of the columns (see [`Detected::missing_codes`]).
+pub fn count_missing_codes(columns: &[Column]) -> Vec<MissingCount> {
+    let mut out: Vec<MissingCount> = Vec::new();
+    for col in columns {
+        for cell in col {
+            if !is_missing(cell) {
+                continue;
+            }
+            let code = cell.trim();
+            match out.iter_mut().find(|m| m.code == code) {
+                Some(m) => m.count += 1,
+                None => out.push(MissingCount {
+                    code: code.to_string(),
+                    count: 1,
+                }),
+            }
+        }
+    }
+    out
 }
 
 /// What the page shows about a column.
@@ -121,7 +328,11 @@ impl Table {
             column_letter: Some(column_letter(
                 self.source_columns.get(col).copied().unwrap_or(col),
             )),
-            value: self.columns.get(col).and_then(|c| c.get(row)).cloned(),
+            value: self
+                .columns
+                .get(col)
+                .and_then(|c| c.get(row))
+                .map(str::to_string),
         }
     }
 
@@ -130,17 +341,17 @@ impl Table {
         Table {
             file_name: self.file_name.clone(),
             headers: self.headers.clone(),
-            columns: self
-                .columns
-                .iter()
-                .map(|c| keep.iter().map(|&r| c[r].clone()).collect())
-                .collect(),
+            columns: self.columns.iter().map(|c| c.select(keep)).collect(),
             row_lines: keep.iter().map(|&r| self.row_lines[r]).collect(),
             source_columns: self.source_columns.clone(),
             detected: self.detected.clone(),
         }
     }
 
+    /// The text of a cell (0-based data row and column).
+    ///
+    /// # Panics
+    /// When the row or column is out of range.
     pub fn cell(&self, row: usize, col: usize) -> &str {
         &self.columns[col][row]
     }

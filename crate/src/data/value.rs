@@ -12,11 +12,10 @@ pub fn is_missing(cell: &str) -> bool {
     if t.is_empty() {
         return true;
     }
-    if t.len() > 8 {
+    if t.len() > 8 || t.as_bytes()[0].is_ascii_digit() {
         return false;
     }
-    let lower = t.to_ascii_lowercase();
-    MISSING_CODES.contains(&lower.as_str())
+    MISSING_CODES.iter().any(|m| m.eq_ignore_ascii_case(t))
 }
 
 /// Parses a number: optional sign, digits, a '.' decimal point, an exponent; surrounding

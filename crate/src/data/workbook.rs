@@ -6,18 +6,77 @@
 //! numbers in full precision, dates as ISO `YYYY-MM-DD` (with the time when it is not
 //! midnight), booleans `TRUE`/`FALSE`, error cells as their code (`#DIV/0!`, `#N/A`, …).
 //! Positions in messages are the sheet's own row numbers and column letters.
+//!
+//! Before calamine unzips anything, the zip directory of an .xlsx / .ods is checked: the sizes
+//! its parts declare must add up to at most [`super::limits::MAX_UNZIPPED_BYTES`], and no large
+//! part may claim a compression ratio above [`super::limits::MAX_ZIP_RATIO`] (zip bombs). The
+//! reading choices of delimited text (delimiter, encoding, decimal mark, thousands) do not apply:
+//! a workbook's numbers are stored as numbers.
 
 use std::io::Cursor;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
-use super::limits::{MAX_COLUMNS, MAX_ROWS};
-use super::table::{check_unique_headers, Detected, Table};
+use super::limits::{size_text, Limits};
+use super::options::ReadOptions;
+use super::table::{check_unique_headers, count_missing_codes, Column, Detected, Table};
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
 /// Whether the bytes look like a workbook (zip container or legacy OLE file).
 pub fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// Refuses a zip container whose parts declare more than `limits.unzipped_bytes` in all, or a
+/// part larger than 1 MiB that claims a compression ratio above `limits.zip_ratio`.
+///
+/// # Errors
+/// `Limit`, naming the part; `Format` when the zip directory cannot be read.
+pub fn check_zip(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        Error::new(
+            ErrorKind::Format,
+            format!("the workbook could not be read ({e})"),
+        )
+        .with_hint("the file may be damaged or not a spreadsheet; open it in a spreadsheet program and save it again as .xlsx or CSV")
+        .at(Location::file(file_name))
+    })?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_data(i) else {
+            continue;
+        };
+        let (size, packed) = (entry.size(), entry.compressed_size());
+        total = total.saturating_add(size);
+        if size > 1024 * 1024 && size / packed.max(1) > limits.zip_ratio {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "the workbook part \"{}\" claims to unzip from {} to {} (over {}× smaller); survcalc refuses compression above {}×, the mark of a zip bomb",
+                    entry.name().unwrap_or_default(),
+                    size_text(packed),
+                    size_text(size),
+                    size / packed.max(1),
+                    limits.zip_ratio
+                ),
+            )
+            .with_hint("if the workbook is genuine, save it again from a spreadsheet program, or save the sheet as CSV")
+            .at(Location::file(file_name)));
+        }
+    }
+    if total > limits.unzipped_bytes {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!(
+                "the workbook unzips to {}; survcalc reads workbooks of at most {} unzipped",
+                size_text(total),
+                size_text(limits.unzipped_bytes)
+            ),
+        )
+        .with_hint("save the sheet holding the data as CSV, or split the workbook")
+        .at(Location::file(file_name)));
+    }
+    Ok(())
 }
 
 fn open(bytes: &[u8], file_name: &str) -> Result<calamine::Sheets<Cursor<Vec<u8>>>> {
@@ -76,12 +135,43 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// Whether a cell holds something (as [`cell_text`] would give a non-blank text), without
+/// formatting it.
+fn is_filled(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => false,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => !s.trim().is_empty(),
+        _ => true,
+    }
+}
+
 /// Reads one sheet (the first if `sheet` is None) into a [`Table`].
 ///
 /// # Errors
-/// `Format` for an unreadable or protected workbook, `MissingColumn` for an unknown sheet,
-/// `Empty` for an empty sheet, `Header` for duplicate column names, `Limit` past the limits.
+/// See [`read_workbook_with`].
 pub fn read_workbook(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<Table> {
+    read_workbook_with(bytes, file_name, &ReadOptions::default().with_sheet(sheet))
+}
+
+/// Reads the sheet `options.sheet` (the first holding a table if None) into a [`Table`].
+///
+/// # Errors
+/// `Format` for an unreadable or protected workbook, `MissingColumn` for an unknown sheet,
+/// `Empty` for an empty sheet, `Header` for duplicate column names, `Limit` past the limits
+/// (file size, unzipped size and compression ratio, columns, rows, cells, cell length).
+pub fn read_workbook_with(bytes: &[u8], file_name: &str, options: &ReadOptions) -> Result<Table> {
+    let limits = &options.limits;
+    if bytes.len() > limits.file_bytes {
+        return Err(super::delimited::file_too_large(
+            bytes.len(),
+            limits,
+            file_name,
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        check_zip(bytes, file_name, limits)?;
+    }
+    let sheet = options.sheet.as_deref();
     let mut wb = open(bytes, file_name)?;
     let names = wb.sheet_names();
     let sheet_name = match sheet {
@@ -103,7 +193,7 @@ pub fn read_workbook(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Resu
                 if let Ok(r) = wb.worksheet_range(n) {
                     let rows = r
                         .rows()
-                        .filter(|row| row.iter().any(|c| !cell_text(c).trim().is_empty()))
+                        .filter(|row| row.iter().any(is_filled))
                         .take(2)
                         .count();
                     if rows >= 2 {
@@ -130,14 +220,20 @@ pub fn read_workbook(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Resu
         .start()
         .map_or((0, 0), |(r, c)| (r as usize, c as usize));
     let width = range.width();
-    if width > MAX_COLUMNS {
+    if width > limits.columns {
         return Err(Error::new(
             ErrorKind::Limit,
-            format!("the sheet has {width} columns; survcalc reads at most {MAX_COLUMNS}"),
+            format!(
+                "the sheet has {width} columns; survcalc reads at most {}",
+                limits.columns
+            ),
+        )
+        .with_hint(
+            "remove the columns the analysis does not need, or copy the needed ones to a new sheet",
         )
         .at(Location::file(&label)));
     }
-    let filled = |r: &[Data]| r.iter().filter(|c| !cell_text(c).trim().is_empty()).count();
+    let filled = |r: &[Data]| r.iter().filter(|c| is_filled(c)).count();
     // The header is the first row with at least half as many filled cells as the fullest of the
     // first 20 non-empty rows, so a title line above the table is skipped.
     let widest = range
@@ -167,18 +263,61 @@ pub fn read_workbook(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Resu
         .iter()
         .map(|c| cell_text(c).trim().to_string())
         .collect();
-    let mut columns: Vec<Vec<String>> = vec![Vec::new(); width];
-    let mut row_lines = Vec::new();
+    let height = range.height();
+    let mut columns: Vec<Column> = (0..width)
+        .map(|_| Column::with_capacity(height, 0))
+        .collect();
+    let mut row_lines = Vec::with_capacity(height);
     for (i, r) in rows {
-        if row_lines.len() >= MAX_ROWS {
+        let at = || Location {
+            row: Some(row0 + i + 1),
+            ..Location::file(&label)
+        };
+        if row_lines.len() >= limits.rows {
             return Err(Error::new(
                 ErrorKind::Limit,
-                format!("the sheet has more than {MAX_ROWS} rows"),
+                format!("the sheet has more than {} rows", limits.rows),
             )
-            .at(Location::file(&label)));
+            .with_hint(
+                "split the data over several files, or keep only the rows the analysis needs",
+            )
+            .at(at()));
+        }
+        if (row_lines.len() + 1) * width > limits.cells {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "the sheet has more than {} cells ({width} columns × {} rows so far)",
+                    limits.cells,
+                    row_lines.len() + 1
+                ),
+            )
+            .with_hint("remove the columns the analysis does not need, or split the data")
+            .at(at()));
         }
         for (c, col) in columns.iter_mut().enumerate() {
-            col.push(r.get(c).map(cell_text).unwrap_or_default());
+            match r.get(c) {
+                Some(Data::String(s)) => {
+                    if s.len() > limits.cell_bytes {
+                        return Err(Error::new(
+                            ErrorKind::Limit,
+                            format!(
+                                "a cell holds {}; survcalc reads cells of at most {}",
+                                size_text(s.len() as u64),
+                                size_text(limits.cell_bytes as u64)
+                            ),
+                        )
+                        .with_hint("shorten or remove the long text")
+                        .at(Location {
+                            column_letter: Some(column_letter(col0 + c)),
+                            ..at()
+                        }));
+                    }
+                    col.push(s);
+                }
+                Some(Data::Empty) | None => col.push(""),
+                Some(cell) => col.push(&cell_text(cell)),
+            }
         }
         row_lines.push(row0 + i + 1);
     }
@@ -213,6 +352,7 @@ pub fn read_workbook(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Resu
                 .at(Location::file(&label)),
         );
     }
+    let missing_codes = count_missing_codes(&kept_columns);
     let lower = file_name.to_ascii_lowercase();
     let format = if lower.ends_with(".ods") {
         "OpenDocument spreadsheet"
@@ -235,6 +375,74 @@ pub fn read_workbook(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Resu
             sheet: Some(sheet_name),
             sheets: names,
             decimal_comma_columns: Vec::new(),
+            thousands: Vec::new(),
+            missing_codes,
+            options: options.clone(),
         },
     })
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn workbook(rows: u32, cols: u16) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for c in 0..cols {
+            ws.write_string(0, c, format!("c{c}")).expect("write");
+            for r in 1..=rows {
+                ws.write_number(r, c, 1.0).expect("write");
+            }
+        }
+        wb.save_to_buffer().expect("saves")
+    }
+
+    fn with(bytes: &[u8], f: impl FnOnce(&mut Limits)) -> Result<Table> {
+        let mut o = ReadOptions::default();
+        f(&mut o.limits);
+        read_workbook_with(bytes, "w.xlsx", &o)
+    }
+
+    #[test]
+    fn limits_give_messages() {
+        let small = workbook(3, 3);
+        let t = with(&small, |_| {}).expect("reads");
+        assert_eq!(t.n_rows(), 3);
+        let e = with(&small, |l| l.file_bytes = 100).expect_err("file");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        let e = with(&small, |l| l.unzipped_bytes = 1000).expect_err("unzipped");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert!(e.message.contains("unzips to"), "{}", e.message);
+        let e = with(&small, |l| l.columns = 2).expect_err("columns");
+        assert!(e.message.contains("3 columns"), "{}", e.message);
+        let e = with(&small, |l| l.rows = 2).expect_err("rows");
+        assert_eq!((e.kind, e.location.row), (ErrorKind::Limit, Some(4)));
+        let e = with(&small, |l| l.cells = 8).expect_err("cells");
+        assert_eq!((e.kind, e.location.row), (ErrorKind::Limit, Some(4)));
+        // A part over 1 MiB compressed more than 2× is refused at ratio 2 (the real limit is 250).
+        let big = workbook(40_000, 4);
+        let e = with(&big, |l| l.zip_ratio = 2).expect_err("ratio");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert!(e.message.contains("zip bomb"), "{}", e.message);
+        assert!(
+            e.message.contains("xl/worksheets/sheet1.xml"),
+            "{}",
+            e.message
+        );
+        assert_eq!(with(&big, |_| {}).expect("reads").n_rows(), 40_000);
+    }
+
+    #[test]
+    fn a_long_text_cell_is_refused() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "note").expect("write");
+        ws.write_string(1, 0, "x".repeat(300)).expect("write");
+        let bytes = wb.save_to_buffer().expect("saves");
+        let e = with(&bytes, |l| l.cell_bytes = 100).expect_err("cell");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert_eq!(e.location.row, Some(2));
+        assert_eq!(e.location.column_letter.as_deref(), Some("A"));
+    }
 }

@@ -60,7 +60,7 @@ fn date_column(
 ) -> Result<(Vec<Option<Days>>, DateOrder)> {
     let c = table.column_index(column)?;
     let order = match order {
-        DateOrder::Auto => detect_order(table.columns[c].iter().map(String::as_str)),
+        DateOrder::Auto => detect_order(table.columns[c].iter()),
         o => o,
     };
     let mut out = Vec::with_capacity(table.n_rows());

@@ -118,6 +118,9 @@ pub struct Settings {
     pub p_style: PStyle,
     /// Rows to analyse: every condition must hold (empty = all rows).
     pub subset: Vec<Condition>,
+    /// How the data file is read (delimiter, encoding, decimal mark, thousands separator,
+    /// sheet), so a settings file saved by the page reproduces the reading in the CLI.
+    pub input: crate::data::ReadOptions,
 }
 
 impl Default for Settings {
@@ -150,6 +153,7 @@ impl Default for Settings {
             swimmer_label: None,
             p_style: PStyle::Default,
             subset: Vec::new(),
+            input: crate::data::ReadOptions::default(),
         }
     }
 }

@@ -63,6 +63,30 @@ impl Workspace {
         })
     }
 
+    /// Reads a file's bytes with reading choices: `{"sheet", "delimiter", "encoding",
+    /// "decimal", "thousands"}` as in a settings file's `input` (missing fields, `undefined` or
+    /// `null` mean auto).
+    pub fn open_with(
+        bytes: &[u8],
+        file_name: &str,
+        options: JsValue,
+    ) -> Result<Workspace, JsError> {
+        let options: crate::data::ReadOptions = if options.is_undefined() || options.is_null() {
+            crate::data::ReadOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| {
+                JsError::new(&format!(
+                    "the reading options are not valid ({e}); expected {{\"delimiter\": \"auto\" | \",\" | \";\" | \"tab\" | \"|\", \"encoding\": \"auto\" | \"utf-8\" | \"windows-1252\", \"decimal\": \"auto\" | \"point\" | \"comma\", \"thousands\": \"auto\" | \"none\" | \"comma\" | \"point\" | \"space\" | \"apostrophe\", \"sheet\": name}}"
+                ))
+            })?
+        };
+        let table = crate::read_table_with(bytes, file_name, &options).map_err(js_error)?;
+        Ok(Workspace {
+            table,
+            report: None,
+        })
+    }
+
     #[wasm_bindgen(getter)]
     pub fn file_name(&self) -> String {
         self.table.file_name.clone()

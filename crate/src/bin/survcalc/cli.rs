@@ -41,6 +41,18 @@ struct AnalyzeArgs {
     /// Settings file saved by the page (JSON); the flags below override it.
     #[arg(long)]
     settings: Option<PathBuf>,
+    /// Delimiter of a text file: auto, ",", ";", tab or "|" (default: the settings file's, else auto).
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// Encoding of a text file: auto, utf-8 or windows-1252 (Latin-1 files read as windows-1252).
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Decimal mark of a text file's numbers: auto, point or comma.
+    #[arg(long)]
+    decimal: Option<String>,
+    /// Thousands separator of a text file's numbers: auto, none, comma, point, space or apostrophe.
+    #[arg(long)]
+    thousands: Option<String>,
     /// Column of durations.
     #[arg(long)]
     time: Option<String>,
@@ -165,6 +177,48 @@ fn parse_enum<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// Parses a reading choice (`--delimiter` …) with the settings file's JSON names.
+fn parse_choice<T: serde::de::DeserializeOwned>(
+    flag: &str,
+    v: &Option<String>,
+    choices: &str,
+) -> Result<Option<T>, Error> {
+    match v {
+        None => Ok(None),
+        Some(t) => serde_json::from_value(serde_json::Value::String(t.trim().to_lowercase()))
+            .map(Some)
+            .map_err(|_| Error::settings(format!("{flag} takes {choices}, not \"{t}\""))),
+    }
+}
+
+/// Applies the reading flags over the settings file's `input`.
+fn input_from(args: &AnalyzeArgs, s: &mut Settings) -> Result<(), Error> {
+    if let Some(d) = parse_choice(
+        "--delimiter",
+        &args.delimiter,
+        "auto, \",\", \";\", tab or \"|\"",
+    )? {
+        s.input.delimiter = d;
+    }
+    if let Some(e) = parse_choice("--encoding", &args.encoding, "auto, utf-8 or windows-1252")? {
+        s.input.encoding = e;
+    }
+    if let Some(d) = parse_choice("--decimal", &args.decimal, "auto, point or comma")? {
+        s.input.decimal = d;
+    }
+    if let Some(t) = parse_choice(
+        "--thousands",
+        &args.thousands,
+        "auto, none, comma, point, space or apostrophe",
+    )? {
+        s.input.thousands = t;
+    }
+    if args.sheet.is_some() {
+        s.input.sheet = args.sheet.clone();
+    }
+    Ok(())
+}
+
 fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
     let mut s = match &args.settings {
         Some(path) => {
@@ -183,6 +237,7 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
         }
         None => Settings::default(),
     };
+    input_from(args, &mut s)?;
     match (&args.time, &args.event) {
         (Some(t), Some(e)) => {
             s.endpoints = vec![EndpointSpec {
@@ -356,7 +411,7 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
             format!("cannot read {} ({e})", args.data.display()),
         )
     })?;
-    let table = survcalc::read_table_sheet(&bytes, &file_name, args.sheet.as_deref())?;
+    let table = survcalc::read_table_with(&bytes, &file_name, &settings.input)?;
     let report = analyze(&table, &settings)?;
     if let Some(dir) = &args.figures {
         std::fs::create_dir_all(dir).map_err(|e| {
