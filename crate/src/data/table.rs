@@ -259,6 +259,48 @@ pub struct ColumnInfo {
 
 const MAX_DISTINCT_SHOWN: usize = 50;
 
+/// The type of a column's values, as the preview shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    /// Every non-missing cell is a whole number.
+    Integer,
+    /// Every non-missing cell is a number, some with a fraction.
+    Number,
+    /// Every non-missing cell is a calendar date (ISO, or day/month with one order for all).
+    Date,
+    /// Anything else.
+    Text,
+    /// Every cell is missing.
+    Empty,
+}
+
+/// A column of the preview.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewColumn {
+    pub name: String,
+    pub letter: String,
+    pub kind: ColumnKind,
+    /// Cells that are missing-value codes (see [`super::value::MISSING_CODES`]).
+    pub missing: usize,
+}
+
+/// A row of the preview: its line in the file and its cells as shown (missing cells empty).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewRow {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// The first rows of the table with each column's type, for the page to show before analysis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Preview {
+    pub columns: Vec<PreviewColumn>,
+    pub rows: Vec<PreviewRow>,
+    /// Data rows in the whole table.
+    pub n_rows: usize,
+}
+
 /// Checks that no two columns share a header name (in linear time: files may have thousands of
 /// columns). `source_columns` gives each header's 0-based source column, for the letters in the
 /// message; `at` is the header row's location.
@@ -356,6 +398,89 @@ impl Table {
         &self.columns[col][row]
     }
 
+    /// The type of column `c` and its count of missing cells.
+    ///
+    /// ```
+    /// use survcalc::data::table::ColumnKind;
+    /// let t = survcalc::read_table(b"n,x,d,s\n1,1.5,2021-03-04,a\n2,NA,04/03/2021,b\n", "t.csv").unwrap();
+    /// assert_eq!(t.column_kind(0), (ColumnKind::Integer, 0));
+    /// assert_eq!(t.column_kind(1), (ColumnKind::Number, 1));
+    /// assert_eq!(t.column_kind(2), (ColumnKind::Date, 0));
+    /// assert_eq!(t.column_kind(3), (ColumnKind::Text, 0));
+    /// ```
+    pub fn column_kind(&self, c: usize) -> (ColumnKind, usize) {
+        use super::dates::{detect_order, parse_date};
+        let Some(col) = self.columns.get(c) else {
+            return (ColumnKind::Empty, 0);
+        };
+        let present = || col.iter().filter(|cell| !is_missing(cell));
+        let missing = col.len() - present().count();
+        if missing == col.len() {
+            return (ColumnKind::Empty, missing);
+        }
+        let mut integer = true;
+        let mut numeric = true;
+        for cell in present() {
+            match parse_number(cell) {
+                Some(v) => integer &= v.fract() == 0.0,
+                None => {
+                    numeric = false;
+                    break;
+                }
+            }
+        }
+        let kind = if numeric && integer {
+            ColumnKind::Integer
+        } else if numeric {
+            ColumnKind::Number
+        } else {
+            let order = detect_order(present());
+            if present().all(|cell| parse_date(cell, order).is_some()) {
+                ColumnKind::Date
+            } else {
+                ColumnKind::Text
+            }
+        };
+        (kind, missing)
+    }
+
+    /// The column types and the first `max_rows` rows, for the page's preview.
+    pub fn preview(&self, max_rows: usize) -> Preview {
+        let columns = (0..self.headers.len())
+            .map(|c| {
+                let (kind, missing) = self.column_kind(c);
+                PreviewColumn {
+                    name: self.headers[c].clone(),
+                    letter: column_letter(self.source_columns.get(c).copied().unwrap_or(c)),
+                    kind,
+                    missing,
+                }
+            })
+            .collect();
+        let rows = (0..self.n_rows().min(max_rows))
+            .map(|r| PreviewRow {
+                line: self.row_lines[r],
+                cells: self
+                    .columns
+                    .iter()
+                    .map(|col| {
+                        let cell = col.get(r).unwrap_or("");
+                        if is_missing(cell) {
+                            String::new()
+                        } else {
+                            cell.to_string()
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        Preview {
+            columns,
+            rows,
+            n_rows: self.n_rows(),
+        }
+    }
+
     /// Summary of every column for the page.
     pub fn column_info(&self) -> Vec<ColumnInfo> {
         self.headers
@@ -403,5 +528,60 @@ impl Table {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_kinds_and_rows() {
+        let t = crate::read_table(
+            b"id,age,start,arm,note\n1,63.5,2020-01-31,A,\n2,NA,2020-02-01,B,\n\n3,70,,A,\n",
+            "p.csv",
+        )
+        .expect("reads");
+        let p = t.preview(2);
+        let kinds: Vec<ColumnKind> = p.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ColumnKind::Integer,
+                ColumnKind::Number,
+                ColumnKind::Date,
+                ColumnKind::Text,
+                ColumnKind::Empty
+            ]
+        );
+        assert_eq!(p.columns[1].missing, 1);
+        assert_eq!(p.columns[4].missing, 3);
+        assert_eq!(p.columns[2].letter, "C");
+        assert_eq!(p.n_rows, 3);
+        assert_eq!(p.rows.len(), 2);
+        assert_eq!(p.rows[1].line, 3);
+        assert_eq!(p.rows[1].cells, ["2", "", "2020-02-01", "B", ""]);
+        let json = serde_json::to_value(&p).expect("serialises");
+        assert_eq!(json["columns"][2]["kind"], "date");
+        // Day-first dates with one order for the column.
+        let t = crate::read_table(b"d\n31/01/2020\n01/02/2020\n", "d.csv").expect("reads");
+        assert_eq!(t.column_kind(0).0, ColumnKind::Date);
+        let t = crate::read_table(b"d\n31/01/2020\nsoon\n", "d.csv").expect("reads");
+        assert_eq!(t.column_kind(0).0, ColumnKind::Text);
+    }
+
+    #[test]
+    fn column_storage() {
+        let mut c = Column::new();
+        for s in ["a", "", "héllo", "x"] {
+            c.push(s);
+        }
+        assert_eq!(c.len(), 4);
+        assert_eq!(c.get(2), Some("héllo"));
+        assert_eq!(c.get(4), None);
+        assert_eq!(c.iter().rev().collect::<Vec<_>>(), ["x", "héllo", "", "a"]);
+        assert_eq!(c.select(&[3, 0]), vec!["x", "a"]);
+        let m = c.map_cells(|s| (s == "x").then(|| "y".to_string()));
+        assert_eq!(m, vec!["a", "", "héllo", "y"]);
     }
 }

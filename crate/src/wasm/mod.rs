@@ -102,6 +102,12 @@ impl Workspace {
         to_js(&self.table.column_info())
     }
 
+    /// The column types (integer, number, date, text, empty), missing counts and the first
+    /// `max_rows` rows as shown (missing cells empty).
+    pub fn preview(&self, max_rows: usize) -> Result<JsValue, JsError> {
+        to_js(&self.table.preview(max_rows))
+    }
+
     /// What the reader detected (format, delimiter, encoding, BOM).
     pub fn detected(&self) -> Result<JsValue, JsError> {
         to_js(&self.table.detected)
