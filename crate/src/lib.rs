@@ -63,12 +63,23 @@ pub fn read_table_with(
     file_name: &str,
     options: &data::ReadOptions,
 ) -> Result<data::Table> {
-    if data::workbook::is_workbook(bytes) {
-        data::workbook::read_workbook_with(bytes, file_name, options)
-    } else {
-        data::delimited::read_delimited_with(bytes, file_name, options)
+    if data::is_workbook(bytes) {
+        #[cfg(feature = "workbook")]
+        return data::workbook::read_workbook_with(bytes, file_name, options);
+        #[cfg(not(feature = "workbook"))]
+        return Err(Error::new(
+            ErrorKind::Format,
+            "this build of survcalc reads CSV and TSV files only, and this file is a workbook",
+        )
+        .with_hint("use the full build (the page loads it by itself), or save the sheet as CSV")
+        .at(error::Location::file(file_name)));
     }
+    data::delimited::read_delimited_with(bytes, file_name, options)
 }
+
+/// Whether this build reads workbooks (the `workbook` feature); without it, see
+/// [`data::is_workbook`] to tell that the full build is needed.
+pub const READS_WORKBOOKS: bool = cfg!(feature = "workbook");
 
 /// The report as the JSON text the CLI prints with `--json` and the page downloads.
 pub fn report_json(report: &report::Report) -> String {

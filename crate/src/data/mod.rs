@@ -14,10 +14,17 @@ pub mod numbers;
 pub mod options;
 pub mod table;
 pub mod value;
+#[cfg(feature = "workbook")]
 pub mod workbook;
 
 pub use options::ReadOptions;
 pub use table::{Column, Table};
+
+/// Whether the bytes look like a workbook (zip container or legacy OLE file), whatever the
+/// file's name says.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
 
 /// Limits enforced when reading, so a huge or hostile file gives a message instead of running
 /// out of memory.

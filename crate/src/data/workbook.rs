@@ -22,10 +22,7 @@ use super::options::ReadOptions;
 use super::table::{check_unique_headers, count_missing_codes, Column, Detected, Table};
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
-/// Whether the bytes look like a workbook (zip container or legacy OLE file).
-pub fn is_workbook(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-}
+pub use super::is_workbook;
 
 /// Refuses a zip container whose parts declare more than `limits.unzipped_bytes` in all, or a
 /// part larger than 1 MiB that claims a compression ratio above `limits.zip_ratio`.

@@ -36,6 +36,19 @@ pub fn parse_settings(text: &str) -> Result<JsValue, JsError> {
     to_js(&settings)
 }
 
+/// Whether the bytes are a workbook (.xlsx, .xls, .ods) rather than delimited text.
+#[wasm_bindgen]
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    crate::data::is_workbook(bytes)
+}
+
+/// Whether this module reads workbooks: the page's first module does not (it is half the size)
+/// and the page loads the full module when the user opens a workbook.
+#[wasm_bindgen]
+pub fn reads_workbooks() -> bool {
+    crate::READS_WORKBOOKS
+}
+
 /// A loaded table and the last report.
 #[wasm_bindgen]
 pub struct Workspace {
