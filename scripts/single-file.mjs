@@ -52,10 +52,12 @@ function specifiers(list, file) {
 
 /**
  * Bundles the module `entry` (a path under WWW) and everything it imports.
- * `options.replace(path)` may return the code of a module's exports object to use instead of the
- * module (a stub); `options.adjust(path, exportsVar)` may return an expression that replaces the
- * exports seen by importers; `options.prelude` is put at the top of every module's scope;
- * `options.edit(path, code)` may change a module's code before bundling.
+ * `options.alias(path)` may name another module to load in its place; `options.replace(path)`
+ * may return the code of a module's exports object to use instead of the module (a stub);
+ * `options.adjust(path, exportsVar)` may return an expression that replaces the exports seen by
+ * importers; `options.prelude` is put at the top of every module's scope; `options.edit(path,
+ * code)` may change a module's code before bundling. A dynamic import() of a literal path gets
+ * the module, bundled like a static one.
  */
 function bundle(entry, options = {}) {
   const order = [];
@@ -65,6 +67,8 @@ function bundle(entry, options = {}) {
   let count = 0;
 
   function load(file) {
+    const alias = options.alias?.(rel(file));
+    if (alias !== undefined) return load(join(WWW, alias));
     const path = rel(file);
     if (ids.has(path)) return ids.get(path);
     if (visiting.has(path)) fail(`${path}: circular import`);
@@ -104,6 +108,8 @@ function bundle(entry, options = {}) {
       if (namespace) lines.push(`const ${namespace} = ${target};`);
       return '';
     });
+    // A dynamic import of a module named by a literal: that module, already evaluated.
+    code = code.replace(/\bimport\(\s*(['"])(\.[^'"]+)\1\s*\)/g, (_, _q, spec) => `Promise.resolve(${load(resolve(dirname(file), spec))})`);
     if (/^\s*import[\s{*'"]/m.test(code) || /\bimport\s*\(/.test(code)) fail(`${path}: an import form this bundler does not know`);
 
     // Exports.
@@ -144,6 +150,9 @@ const wasm = readFileSync(join(WWW, 'pkg', 'survcalc_bg.wasm'));
 const GLUE = 'pkg/survcalc.js';
 const GLUE_WASM_URL = "new URL('survcalc_bg.wasm', import.meta.url)";
 const worker = bundle('js/worker.js', {
+  // One module in the file: the full one also stands for the smaller first module (pkg-core/,
+  // the core without the workbook reader) that the served page may load first.
+  alias: (path) => (/^pkg-[\w-]+\/survcalc\.js$/.test(path) ? GLUE : undefined),
   // The glue's default export fetches survcalc_bg.wasm next to itself; here it gets the bytes.
   adjust: (path, id) => (path === GLUE ? `{ ...${id}, default: () => ${id}.default({ module_or_path: __survcalcWasmBytes() }) }` : undefined),
   // A classic script has no import.meta; the glue's fallback URL is never used (see above).
