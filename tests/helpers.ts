@@ -81,7 +81,8 @@ export function cliPath(): string {
 
 /** Opens a collapsible section of the settings panel (a <details> with this summary). */
 export async function openSection(page: Page, name: string): Promise<void> {
-  const section = page.locator('details.section').filter({ has: page.locator('summary', { hasText: name }) });
+  const exact = new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const section = page.locator('details.section').filter({ has: page.locator('summary', { hasText: exact }) });
   await expect(section).toHaveCount(1);
   if ((await section.getAttribute('open')) === null) await section.locator('summary').first().click();
   await expect(section).toHaveAttribute('open', '');

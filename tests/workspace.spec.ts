@@ -511,14 +511,18 @@ async function patchWorker(page: Page): Promise<void> {
   await page.route('**/js/worker.js', async (route) => {
     const response = await route.fetch();
     const original = await response.text();
-    const patch = `import { Workspace as PatchedWorkspace } from '../pkg/survcalc.js';
-const realAnalyze = PatchedWorkspace.prototype.analyze;
-PatchedWorkspace.prototype.analyze = function (settings) {
-  const title = settings && settings.plot ? settings.plot.title : null;
-  if (title === 'TRAP') throw new WebAssembly.RuntimeError('unreachable');
-  if (title === 'SLOW') { const end = Date.now() + 1500; while (Date.now() < end) { /* busy */ } }
-  return realAnalyze.call(this, settings);
-};
+    // Both builds of the core (the first module without workbooks, and the full one).
+    const patch = `import { Workspace as FullWorkspace } from '../pkg/survcalc.js';
+import { Workspace as FirstWorkspace } from '../pkg-core/survcalc.js';
+for (const PatchedWorkspace of [FullWorkspace, FirstWorkspace]) {
+  const realAnalyze = PatchedWorkspace.prototype.analyze;
+  PatchedWorkspace.prototype.analyze = function (settings) {
+    const title = settings && settings.plot ? settings.plot.title : null;
+    if (title === 'TRAP') throw new WebAssembly.RuntimeError('unreachable');
+    if (title === 'SLOW') { const end = Date.now() + 1500; while (Date.now() < end) { /* busy */ } }
+    return realAnalyze.call(this, settings);
+  };
+}
 `;
     await route.fulfill({ response, body: patch + original });
   });

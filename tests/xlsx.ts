@@ -2,9 +2,20 @@
 // tests need no binary file in the repository and no extra package.
 import { crc32 } from 'node:zlib';
 
+/** A real date cell: a serial day number with a date format, as Excel writes dates. */
+export interface DateCell {
+  date: string;
+}
+
 export interface Sheet {
   name: string;
-  rows: Array<Array<string | number>>;
+  rows: Array<Array<string | number | DateCell>>;
+}
+
+/** Excel's serial day number of an ISO date (days since 1899-12-30). */
+export function excelSerial(iso: string): number {
+  const [y, m, d] = iso.split('-').map(Number);
+  return (Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1) - Date.UTC(1899, 11, 30)) / 86_400_000;
 }
 
 const escapeXml = (text: string) =>
@@ -27,6 +38,7 @@ function sheetXml(rows: Sheet['rows']): string {
       const cells = row
         .map((value, j) => {
           const ref = `${columnLetter(j)}${i + 1}`;
+          if (typeof value === 'object') return `<c r="${ref}" s="1"><v>${excelSerial(value.date)}</v></c>`;
           return typeof value === 'number'
             ? `<c r="${ref}"><v>${value}</v></c>`
             : `<c r="${ref}" t="inlineStr"><is><t>${escapeXml(value)}</t></is></c>`;
@@ -85,14 +97,15 @@ function zip(files: Array<[string, string]>): Buffer {
   return Buffer.concat([...locals, ...centrals, end]);
 }
 
-/** An .xlsx workbook with the given sheets (numbers as numbers, everything else as text). */
+/** An .xlsx workbook with the given sheets (numbers as numbers, `{date}` as date cells with
+ * the built-in date format 14, everything else as text). */
 export function makeXlsx(sheets: Sheet[]): Buffer {
   const ns = 'http://schemas.openxmlformats.org/';
   const files: Array<[string, string]> = [
     [
       '[Content_Types].xml',
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="${ns}package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${sheets
+<Types xmlns="${ns}package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>${sheets
         .map(
           (_, i) =>
             `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
@@ -119,7 +132,12 @@ export function makeXlsx(sheets: Sheet[]): Buffer {
           (_, i) =>
             `<Relationship Id="rId${i + 1}" Type="${ns}officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
         )
-        .join('')}</Relationships>`,
+        .join('')}<Relationship Id="rIdStyles" Type="${ns}officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
+    ],
+    [
+      'xl/styles.xml',
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="${ns}spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`,
     ],
     ...sheets.map((s, i): [string, string] => [`xl/worksheets/sheet${i + 1}.xml`, sheetXml(s.rows)]),
   ];

@@ -15,8 +15,9 @@ import {
 import { byId, el, messageOf } from './dom.js';
 import { Engine, EngineCrash } from './engine.js';
 import { registerServiceWorker } from './offline.js';
+import { svgToPng } from './png.js';
 import type { Analysed, EndpointFigures, Export, Figure } from './protocol.js';
-import { renderFigure, renderTable } from './render.js';
+import { importSvg, renderFigure, renderTable } from './render.js';
 import {
   cloneSettings,
   dateLabels,
@@ -33,13 +34,19 @@ import type {
   ConfType,
   Convention,
   DateEndpoint,
+  Detected,
+  DisplayTable,
   DateOrder,
   Denominator,
   EndpointSpec,
   ExtraTest,
   IntervalMethod,
+  PlotKey,
   PlotOptions,
+  PlotOverride,
+  Preview,
   PStyle,
+  ReadOptions,
   Report,
   Settings,
   Ties,
@@ -59,12 +66,23 @@ const BUSY_DELAY_MS = 150;
 const ui = {
   file: byId('file', HTMLInputElement),
   download: byId('download', HTMLButtonElement),
+  print: byId('print', HTMLButtonElement),
   source: byId('source', HTMLElement),
   alert: byId('alert', HTMLElement),
   notice: byId('notice', HTMLElement),
   form: byId('settings', HTMLFormElement),
   sheetField: byId('sheet-field', HTMLElement),
   sheet: byId('sheet', HTMLSelectElement),
+  // File
+  readSummary: byId('read-summary', HTMLElement),
+  readFields: byId('read-fields', HTMLDetailsElement),
+  readDelimiter: byId('read-delimiter', HTMLSelectElement),
+  readEncoding: byId('read-encoding', HTMLSelectElement),
+  readDecimal: byId('read-decimal', HTMLSelectElement),
+  readThousands: byId('read-thousands', HTMLSelectElement),
+  preview: byId('preview', HTMLDetailsElement),
+  previewTable: byId('preview-table', HTMLTableElement),
+  previewMore: byId('preview-more', HTMLElement),
   // Endpoints
   endpoint: byId('endpoint', HTMLSelectElement),
   endpointName: byId('endpoint-name', HTMLInputElement),
@@ -120,6 +138,7 @@ const ui = {
   landmarks: byId('landmarks', HTMLInputElement),
   confLevel: byId('conf-level', HTMLInputElement),
   tau: byId('tau', HTMLInputElement),
+  timeUnitLabel: byId('time-unit-label', HTMLSelectElement),
   convention: byId('convention', HTMLSelectElement),
   confType: byId('conf-type', HTMLSelectElement),
   weight: byId('weight', HTMLSelectElement),
@@ -128,12 +147,16 @@ const ui = {
   cohortAuto: byId('cohort-auto', HTMLInputElement),
   cohort: byId('cohort', HTMLElement),
   // Figure
+  plotScope: byId('plot-scope', HTMLSelectElement),
+  plotScopeReset: byId('plot-scope-reset', HTMLButtonElement),
+  figureSection: byId('section-figure', HTMLDetailsElement),
   plotTitle: byId('plot-title', HTMLInputElement),
   plotXLabel: byId('plot-x-label', HTMLInputElement),
   plotYLabel: byId('plot-y-label', HTMLInputElement),
   legendFieldset: byId('legend-fieldset', HTMLFieldSetElement),
   legendLabels: byId('legend-labels', HTMLElement),
   plotXMax: byId('plot-x-max', HTMLInputElement),
+  plotXBreak: byId('plot-x-break', HTMLInputElement),
   swimmerLabel: byId('swimmer-label', HTMLSelectElement),
   // Settings file
   saveSettings: byId('save-settings', HTMLButtonElement),
@@ -147,11 +170,12 @@ const ui = {
   figures: byId('figures', HTMLElement),
   tables: byId('tables', HTMLElement),
   warnings: byId('warnings', HTMLElement),
+  printView: byId('print-view', HTMLElement),
   drop: byId('drop', HTMLElement),
 };
 
 /** The figure switches: each checkbox and the option it sets. */
-const PLOT_SWITCHES: Array<[HTMLInputElement, keyof PlotOptions]> = [
+const PLOT_SWITCHES: Array<[HTMLInputElement, PlotKey & keyof PlotOptions]> = [
   [byId('plot-ci-bands', HTMLInputElement), 'ci_bands'],
   [byId('plot-median-lines', HTMLInputElement), 'median_lines'],
   [byId('plot-cumulative-incidence', HTMLInputElement), 'cumulative_incidence'],
@@ -177,7 +201,23 @@ interface Source {
   example: boolean;
   /** For a workbook: the sheet to read; null reads the first. */
   sheet: string | null;
+  /** How to read it (null: detect everything). */
+  options?: ReadOptions | null;
 }
+
+/** Reading options that leave everything to the reader. */
+const AUTO_READ: ReadOptions = { delimiter: 'auto', encoding: 'auto', decimal: 'auto', thousands: 'auto' };
+
+/** The reading choices of the File panel: each select and the option it sets. */
+const READ_CHOICES: Array<[HTMLSelectElement, 'delimiter' | 'encoding' | 'decimal' | 'thousands']> = [
+  [ui.readDelimiter, 'delimiter'],
+  [ui.readEncoding, 'encoding'],
+  [ui.readDecimal, 'decimal'],
+  [ui.readThousands, 'thousands'],
+];
+
+/** Rows of the data shown in the File panel's preview. */
+const PREVIEW_ROWS_SHOWN = 20;
 
 interface State {
   /** The file's bytes stay here too: to read another sheet, and to re-open the file in a new
@@ -202,6 +242,14 @@ interface State {
   levels: Map<string, string[]>;
   /** Time/event columns of endpoints switched to dates, to restore when switched back. */
   columnBackup: WeakMap<EndpointSpec, Pick<EndpointSpec, 'time' | 'event' | 'event_values'>>;
+  /** What the reader detected (and what is in force). */
+  detected: Detected;
+  /** The first rows as read, when the core provides them. */
+  preview: Preview | null;
+  /** Whether the core can re-read the file with the reading options chosen. */
+  canOverride: boolean;
+  /** The endpoint whose figure the figure options edit; null: every endpoint's. */
+  plotScope: number | null;
 }
 
 let state: State | null = null;
@@ -349,6 +397,7 @@ function markStale(s: State): void {
   ui.stale.hidden = !s.stale;
   ui.empty.hidden = s.report !== null;
   ui.download.disabled = s.report === null;
+  ui.print.disabled = s.report === null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,7 +421,9 @@ function render(s: State): void {
       ui.figures.append(
         renderFigure(`Kaplan–Meier estimate: ${endpoint.name}`, km.svg, [
           exportButton('SVG', `Download the ${endpoint.name} Kaplan–Meier figure (SVG)`, () => km.svg, `survcalc-km-${n}.svg`),
+          pngButton(`Download the ${endpoint.name} Kaplan–Meier figure (PNG, 300 dpi)`, km.svg, `survcalc-km-${n}.png`),
           exportButton('Steps (CSV)', `Download the ${endpoint.name} Kaplan–Meier steps (CSV)`, () => exportText({ kind: 'steps', endpoint: i }), `survcalc-km-steps-${n}.csv`),
+          figureOptionsButton(s, endpoint.name, i),
         ]),
       );
       const forest = figures?.forest ?? null;
@@ -380,6 +431,7 @@ function render(s: State): void {
         ui.figures.append(
           renderFigure(`Hazard ratios: ${endpoint.name}`, forest, [
             exportButton('SVG', `Download the ${endpoint.name} forest plot (SVG)`, () => forest, `survcalc-forest-${n}.svg`),
+            pngButton(`Download the ${endpoint.name} forest plot (PNG, 300 dpi)`, forest, `survcalc-forest-${n}.png`),
           ]),
         );
       }
@@ -394,6 +446,7 @@ function render(s: State): void {
       ui.figures.append(
         renderFigure('Waterfall plot: best change in tumour size', waterfall.svg, [
           exportButton('SVG', 'Download the waterfall plot (SVG)', () => waterfall.svg, 'survcalc-waterfall.svg'),
+          pngButton('Download the waterfall plot (PNG, 300 dpi)', waterfall.svg, 'survcalc-waterfall.png'),
         ]),
       );
     } else {
@@ -419,6 +472,7 @@ function render(s: State): void {
   if (warnings.length > 0) {
     ui.warnings.append(el('h2', {}, 'Warnings'), el('ul', {}, ...warnings.map((w) => el('li', {}, w))));
   }
+  renderPrintView(s, report);
   markStale(s);
   document.body.dataset.ready = '1';
 }
@@ -445,6 +499,7 @@ function swimmerFigure(name: string, endpoint: number): HTMLElement {
       details.append(
         renderFigure(`Swimmer plot: ${name}`, svg, [
           exportButton('SVG', `Download the ${name} swimmer plot (SVG)`, () => svg, `survcalc-swimmer-${endpoint + 1}.svg`),
+          pngButton(`Download the ${name} swimmer plot (PNG, 300 dpi)`, svg, `survcalc-swimmer-${endpoint + 1}.png`),
         ]),
       );
     });
@@ -456,6 +511,85 @@ function swimmerFigure(name: string, endpoint: number): HTMLElement {
 
 /** The endpoints whose swimmer plot is open. */
 const openSwimmers = new Set<number>();
+
+/** Rows of a core table that belong to an endpoint (its first column names the endpoint),
+ * without that column: the print view shows each endpoint's comparisons on its page. */
+function endpointRows(table: DisplayTable, name: string): DisplayTable | null {
+  if (table.columns[0] !== 'Endpoint') return null;
+  const rows = table.rows.filter((row) => row[0] === name).map((row) => row.slice(1));
+  if (rows.length === 0) return null;
+  return { ...table, id: `${table.id}-print`, columns: table.columns.slice(1), rows, notes: table.notes ?? [] };
+}
+
+/**
+ * The print view (shown only when printing, see style.css `@media print`): a page per endpoint
+ * with its Kaplan–Meier figure (numbers at risk included), its median table and its
+ * comparisons, then a page with the study tables and the methods paragraph. Everything is the
+ * core's text and SVG, placed again.
+ */
+function renderPrintView(s: State, report: Report): void {
+  const pages: HTMLElement[] = [];
+  const tables = report.display.tables;
+  const tableById = (id: string) => tables.find((t) => t.id === id);
+  const printTable = (table: DisplayTable) => {
+    const block = renderTable({ ...table, id: `print-${table.id}` });
+    block.querySelector('.table-scroll')?.removeAttribute('tabindex');
+    return block;
+  };
+  report.endpoints.forEach((endpoint, i) => {
+    const page = el('section', { class: 'print-page' }, el('h2', {}, endpoint.name));
+    const km = s.figures[i]?.km;
+    if (km !== undefined && 'svg' in km) page.append(el('figure', { class: 'print-figure' }, importSvg(km.svg)));
+    const median = tableById(`endpoint-${i}`);
+    if (median) page.append(printTable(median));
+    for (const id of ['tests', 'pairwise', 'cox']) {
+      const table = tableById(id);
+      const own = table ? endpointRows(table, endpoint.name) : null;
+      if (own) page.append(printTable(own));
+    }
+    pages.push(page);
+  });
+  const study = el('section', { class: 'print-page' }, el('h2', {}, 'Study'));
+  for (const id of ['cohort', 'response']) {
+    const table = tableById(id);
+    if (table) study.append(printTable(table));
+  }
+  if (report.methods) study.append(el('h3', {}, 'Statistical methods'), el('p', { class: 'print-methods' }, report.methods));
+  const warnings = report.warnings ?? [];
+  if (warnings.length > 0) study.append(el('h3', {}, 'Warnings'), el('ul', {}, ...warnings.map((w) => el('li', {}, w))));
+  pages.push(study);
+  ui.printView.replaceChildren(...pages);
+}
+
+/** A small button that saves a figure as a 300-dpi PNG (see png.ts for the size). */
+function pngButton(label: string, svg: string, fileName: string): HTMLButtonElement {
+  const button = el('button', { type: 'button', class: 'button small', 'aria-label': label }, 'PNG');
+  button.addEventListener('click', () =>
+    guard(async () => {
+      let png: Blob;
+      try {
+        png = await svgToPng(svg);
+      } catch (error) {
+        throw new Error(`Could not export ${fileName}: ${messageOf(error)}`);
+      }
+      saveBlob(png, fileName);
+    }),
+  );
+  return button;
+}
+
+/** Opens the figure options for this endpoint's figure. */
+function figureOptionsButton(s: State, name: string, endpoint: number): HTMLButtonElement {
+  const button = el('button', { type: 'button', class: 'button small', 'aria-label': `Figure options of ${name}` }, 'Options');
+  button.addEventListener('click', () => {
+    if (state !== s) return;
+    s.plotScope = endpoint;
+    syncFigure(s);
+    ui.figureSection.open = true;
+    ui.plotScope.focus();
+  });
+  return button;
+}
 
 function exportText(what: Export): Promise<string> {
   return engine.call('export', what);
@@ -470,7 +604,11 @@ const MIME_TYPES: Record<string, string> = {
 /** Saves text as a file, through a Blob URL (nothing leaves the computer). */
 function saveText(text: string, fileName: string): void {
   const extension = fileName.split('.').pop() ?? '';
-  const url = URL.createObjectURL(new Blob([text], { type: MIME_TYPES[extension] ?? 'text/plain' }));
+  saveBlob(new Blob([text], { type: MIME_TYPES[extension] ?? 'text/plain' }), fileName);
+}
+
+function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const link = el('a', { href: url, download: fileName });
   document.body.append(link);
   link.click();
@@ -499,21 +637,43 @@ async function saveExport(produce: () => string | Promise<string>, fileName: str
 // ---------------------------------------------------------------------------------------------
 // Opening data
 
+/** Whether reading options leave everything to the reader. */
+function isAutoRead(options: ReadOptions | null | undefined): boolean {
+  return (
+    options === null ||
+    options === undefined ||
+    READ_CHOICES.every(([, key]) => (options[key] ?? 'auto') === 'auto')
+  );
+}
+
+/** Records in the settings how the file is read, so that a saved settings file makes the
+ * command line read it the same way (left out when everything is detected). */
+function recordInput(s: State): void {
+  const options = s.source.options ?? null;
+  const chosen = !isAutoRead(options) || (s.source.sheet !== null && s.sheets.length > 1);
+  if (chosen) {
+    s.settings.input = { ...AUTO_READ, ...(options ?? {}), ...(s.source.sheet !== null ? { sheet: s.source.sheet } : {}) };
+  } else {
+    delete s.settings.input;
+  }
+}
+
 /** Reads a file (or another sheet of the current workbook). If it cannot be read, nothing
  * changes: the previous file, settings and results stay as they were. Settings remembered from
- * an earlier visit are applied when the file has every column they name. */
-async function openData(source: Source): Promise<void> {
+ * an earlier visit are applied when the file has every column they name; `keep` (settings in
+ * use when the same file is read again another way) wins over them when it fits. */
+async function openData(source: Source, keep: Settings | null = null): Promise<boolean> {
   let opened;
   try {
-    opened = await engine.call('open', { bytes: source.bytes, fileName: source.fileName, sheet: source.sheet });
+    opened = await engine.call('open', { bytes: source.bytes, fileName: source.fileName, sheet: source.sheet, options: source.options ?? null });
   } catch (error) {
     if (error instanceof EngineCrash) throw error;
     showError(`Could not open the file: ${messageOf(error)}`);
-    return;
+    return false;
   }
   let settings = opened.guessed;
   let restored = false;
-  const stored = loadStoredSettings();
+  const stored = keep !== null && missingColumns(keep, opened.columns).length === 0 ? keep : loadStoredSettings();
   if (stored !== null && missingColumns(stored, opened.columns).length === 0) {
     try {
       // Through the core, as a settings file: fills in fields an older page did not store.
@@ -539,19 +699,25 @@ async function openData(source: Source): Promise<void> {
     stale: false,
     levels: new Map(),
     columnBackup: new WeakMap(),
+    detected: opened.detected,
+    preview: opened.preview,
+    canOverride: opened.canOverride,
+    plotScope: null,
   };
+  recordInput(s);
   state = s;
   scheduler.queued = null;
   openSwimmers.clear();
   showSource(s.source);
   clearError();
-  showNotice(restored ? 'Your last settings were applied. "Start over" goes back to the defaults.' : '');
+  showNotice(restored && keep === null ? 'Your last settings were applied. "Start over" goes back to the defaults.' : '');
   for (const button of [ui.saveSettings, ui.loadSettings, ui.startOver]) button.disabled = false;
   // Clear the previous file's results before analysing: they no longer match the controls.
   render(s);
   await ensureLevels(s);
   syncControls(s);
   requestAnalysis(s, false);
+  return true;
 }
 
 async function openFile(file: File): Promise<void> {
@@ -603,7 +769,7 @@ function onEngineRestart(message: string): void {
       showError(`The calculation engine crashed (${message}) and was restarted.`);
       return;
     }
-    await engine.call('open', { bytes: s.source.bytes, fileName: s.source.fileName, sheet: s.source.sheet });
+    await engine.call('open', { bytes: s.source.bytes, fileName: s.source.fileName, sheet: s.source.sheet, options: s.source.options ?? null });
     const good = s.lastGood ?? s.guessed;
     s.settings = cloneSettings(good);
     s.current = Math.min(s.current, Math.max(0, good.endpoints.length - 1));
@@ -630,6 +796,7 @@ function syncControls(s: State): void {
   if (s.current >= endpoints.length) s.current = Math.max(0, endpoints.length - 1);
   ui.sheetField.hidden = s.sheets.length <= 1;
   fillSelect(ui.sheet, options(s.sheets.map((n) => [n, n])), s.source.sheet ?? s.sheets[0] ?? '');
+  syncRead(s);
   syncEndpoint(s);
   syncRowsInfo(s);
   syncSubset(s);
@@ -638,6 +805,75 @@ function syncControls(s: State): void {
   syncCox(s);
   syncOptions(s);
   syncFigure(s);
+}
+
+const DELIMITER_NAMES: Record<string, string> = { tab: 'tab', ',': 'comma ,', ';': 'semicolon ;', '|': 'bar |' };
+
+/** What the File panel says the reader detected (and what is in force), as label and text. */
+function detectedItems(d: Detected): Array<[string, string]> {
+  const items: Array<[string, string]> = [['Format', d.format]];
+  if (d.delimiter) items.push(['Delimiter', DELIMITER_NAMES[d.delimiter] ?? d.delimiter]);
+  if (d.delimiter && typeof d.encoding === 'string') items.push(['Encoding', d.bom === true ? `${d.encoding} (with BOM)` : d.encoding]);
+  if (d.sheet) items.push(['Sheet', d.sheet]);
+  const commas = d.decimal_comma_columns ?? [];
+  if (commas.length > 0) items.push(['Decimal commas in', commas.join(', ')]);
+  const thousands = d.thousands ?? [];
+  if (thousands.length > 0) items.push(['Thousands separators in', thousands.map((t) => `${t.column} (${t.separator})`).join(', ')]);
+  const missing = d.missing_codes ?? [];
+  if (missing.length > 0) {
+    items.push(['Missing values', missing.map((m) => `${m.code === '' ? '(empty)' : `"${m.code}"`} × ${m.count}`).join(', ')]);
+  }
+  return items;
+}
+
+/** The File panel: what was detected, the reading choices (when the core can re-read), and
+ * the first rows as read, each column with its detected type. All of it is text. */
+function syncRead(s: State): void {
+  const pairs: Array<[string, string]> = [['File', s.source.fileName], ...detectedItems(s.detected)];
+  rebuild(ui.readSummary, pairs.flat().join('\u0001'), () => pairs.flatMap(([label, text]) => [el('dt', {}, label), el('dd', {}, text)]));
+  const text = s.detected.delimiter !== null && s.detected.delimiter !== undefined;
+  ui.readFields.hidden = !(s.canOverride && text);
+  const chosen = s.source.options ?? AUTO_READ;
+  for (const [select, key] of READ_CHOICES) select.value = chosen[key] ?? 'auto';
+  const preview = s.preview;
+  ui.preview.hidden = preview === null;
+  if (preview === null) return;
+  const head = ui.previewTable.tHead;
+  const body = ui.previewTable.tBodies[0];
+  const shown = preview.rows.slice(0, PREVIEW_ROWS_SHOWN);
+  const key = JSON.stringify([preview.columns, shown]);
+  if (ui.previewTable.dataset.key === key) return;
+  ui.previewTable.dataset.key = key;
+  head?.replaceChildren(
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'col' }, 'Line'),
+      ...preview.columns.map((c) =>
+        el(
+          'th',
+          { scope: 'col' },
+          c.name === '' ? `(column ${c.letter})` : c.name,
+          el('span', { class: 'kind' }, `${c.letter} · ${c.kind}${c.missing > 0 ? ` · ${c.missing} missing` : ''}`),
+        ),
+      ),
+    ),
+  );
+  body?.replaceChildren(
+    ...shown.map((row) => el('tr', {}, el('th', { scope: 'row' }, String(row.line)), ...row.cells.map((cell) => el('td', {}, cell)))),
+  );
+  ui.previewMore.textContent =
+    preview.n_rows > shown.length ? `The first ${shown.length} of ${preview.n_rows} rows as read.` : `All ${preview.n_rows} rows as read.`;
+}
+
+/** Reads the file again with the reading choices of the File panel, keeping the settings
+ * when the columns they name are still there. */
+async function reread(s: State): Promise<void> {
+  const options: ReadOptions = { ...AUTO_READ, ...(s.source.options ?? {}) };
+  for (const [select, key] of READ_CHOICES) (options as Record<string, unknown>)[key] = select.value;
+  const read = await openData({ ...s.source, options: isAutoRead(options) ? null : options }, cloneSettings(s.settings));
+  // Not readable that way: the file stays as it was read, and the choices say so again.
+  if (!read && state === s) syncRead(s);
 }
 
 function syncEndpoint(s: State): void {
@@ -949,6 +1185,7 @@ function syncOptions(s: State): void {
   setInputValue(ui.landmarks, settings.landmarks.join(', '));
   setInputValue(ui.confLevel, String(settings.conf_level));
   setInputValue(ui.tau, settings.tau === null ? '' : String(settings.tau));
+  ui.timeUnitLabel.value = settings.time_unit ?? '';
   ui.convention.value = settings.convention;
   ui.confType.value = settings.conf_type ?? NONE;
   fillColumnSelect(ui.weight, columns, settings.weight, true);
@@ -974,12 +1211,51 @@ function syncOptions(s: State): void {
   );
 }
 
+/** The endpoint the figure options edit (undefined: every endpoint's, `settings.plot`). */
+function scopedEndpoint(s: State): EndpointSpec | undefined {
+  return s.plotScope === null ? undefined : s.settings.endpoints[s.plotScope];
+}
+
+/** The figure options in force for the scope: the shared ones, with the endpoint's own. */
+function scopedPlot(s: State): PlotOptions {
+  const own = scopedEndpoint(s)?.plot ?? {};
+  return { ...s.settings.plot, ...own } as PlotOptions;
+}
+
+/** Sets a figure option for the scope. For one endpoint, null removes its own choice (its
+ * figure then follows the shared option); for every endpoint, null is "automatic". */
+function setPlot<K extends PlotKey>(s: State, key: K, value: PlotOptions[K] | null): void {
+  const endpoint = scopedEndpoint(s);
+  if (endpoint === undefined) {
+    (s.settings.plot as Record<string, unknown>)[key] = value;
+    return;
+  }
+  const own: PlotOverride = { ...(endpoint.plot ?? {}) };
+  if (value === null) delete own[key];
+  else own[key] = value as PlotOverride[K];
+  if (Object.keys(own).length === 0) delete endpoint.plot;
+  else endpoint.plot = own;
+}
+
 function syncFigure(s: State): void {
-  const plot = s.settings.plot;
+  const endpoints = s.settings.endpoints;
+  if (s.plotScope !== null && s.plotScope >= endpoints.length) s.plotScope = null;
+  fillSelect(
+    ui.plotScope,
+    [
+      el('option', { value: '' }, 'every endpoint'),
+      ...options(endpoints.map((e, i) => [String(i), `${e.name === '' ? `Endpoint ${i + 1}` : e.name} only${e.plot ? ' (own options)' : ''}`])),
+    ],
+    s.plotScope === null ? '' : String(s.plotScope),
+  );
+  const own = scopedEndpoint(s)?.plot;
+  ui.plotScopeReset.hidden = own === undefined || own === null;
+  const plot = scopedPlot(s);
   setInputValue(ui.plotTitle, plot.title ?? '');
   setInputValue(ui.plotXLabel, plot.x_label ?? '');
   setInputValue(ui.plotYLabel, plot.y_label ?? '');
-  setInputValue(ui.plotXMax, plot.x_max === null ? '' : String(plot.x_max));
+  setInputValue(ui.plotXMax, plot.x_max === null || plot.x_max === undefined ? '' : String(plot.x_max));
+  setInputValue(ui.plotXBreak, plot.x_break === null || plot.x_break === undefined ? '' : String(plot.x_break));
   for (const [input, key] of PLOT_SWITCHES) input.checked = plot[key] === true;
   fillColumnSelect(ui.swimmerLabel, s.columns, s.settings.swimmer_label, true, '(the file row)');
   const order = groupOrder(s);
@@ -988,10 +1264,10 @@ function syncFigure(s: State): void {
     order.map((level, i) => {
       const input = el('input', { type: 'text', id: `legend-${i}`, autocomplete: 'off', placeholder: level, 'aria-label': `Legend label for ${level}` });
       input.addEventListener('change', () => {
-        const legend = [...s.settings.plot.legend];
+        const legend = [...scopedPlot(s).legend];
         while (legend.length < order.length) legend.push('');
         legend[i] = input.value.trim();
-        s.settings.plot.legend = trimLegend(legend);
+        setPlot(s, 'legend', trimLegend(legend));
         changed(s);
       });
       return el('div', { class: 'field legend-field' }, el('label', { for: input.id, 'aria-hidden': 'true' }, level), input);
@@ -1177,6 +1453,14 @@ async function loadSettingsFile(s: State, file: File): Promise<void> {
     showError(`Could not load ${file.name}: ${messageOf(error)}. The previous settings are kept.`);
     return;
   }
+  const input = loaded.input;
+  if (s.canOverride && input && !isAutoRead(input) && JSON.stringify({ ...AUTO_READ, ...(s.source.options ?? {}) }) !== JSON.stringify({ ...AUTO_READ, ...input, sheet: undefined })) {
+    // The file says how the data was read: read it that way, then apply it.
+    const { sheet, ...options } = input;
+    await openData({ ...s.source, sheet: sheet ?? s.source.sheet, options: { ...AUTO_READ, ...options } }, loaded);
+    showNotice(`Settings loaded from ${file.name}; the file was read again as they say.`);
+    return;
+  }
   const missing = missingColumns(loaded, s.columns);
   if (missing.length > 0) {
     const list = missing.map((c) => `"${c}"`).join(', ');
@@ -1187,7 +1471,9 @@ async function loadSettingsFile(s: State, file: File): Promise<void> {
     return;
   }
   s.settings = loaded;
+  recordInput(s); // the file is read as it is now
   s.current = 0;
+  s.plotScope = null;
   await ensureLevels(s);
   changed(s);
   showNotice(`Settings loaded from ${file.name}.`);
@@ -1238,6 +1524,8 @@ function onEvent(control: HTMLElement, type: string, action: (s: State) => unkno
 function wireEvents(): void {
   ui.form.addEventListener('submit', (event) => event.preventDefault());
   onEvent(ui.sheet, 'change', (s) => openData({ ...s.source, sheet: ui.sheet.value }));
+  for (const [select] of READ_CHOICES) onEvent(select, 'change', reread);
+  ui.print.addEventListener('click', () => window.print());
 
   // Endpoints
   onEvent(ui.endpoint, 'change', (s) => {
@@ -1335,6 +1623,9 @@ function wireEvents(): void {
   onChange(ui.tau, (s) => {
     s.settings.tau = readNumber(ui.tau, 'τ for RMST');
   });
+  onChange(ui.timeUnitLabel, (s) => {
+    s.settings.time_unit = ui.timeUnitLabel.value === '' ? null : (ui.timeUnitLabel.value as TimeUnit);
+  });
   onChange(ui.convention, (s) => {
     s.settings.convention = ui.convention.value as Convention;
   });
@@ -1363,26 +1654,32 @@ function wireEvents(): void {
   });
 
   // Figure
+  onEvent(ui.plotScope, 'change', (s) => {
+    s.plotScope = ui.plotScope.value === '' ? null : Number(ui.plotScope.value);
+    syncFigure(s); // choosing whose options to edit changes no setting
+  });
+  onEvent(ui.plotScopeReset, 'click', (s) => {
+    const endpoint = scopedEndpoint(s);
+    if (endpoint === undefined) return;
+    delete endpoint.plot;
+    changed(s);
+    ui.plotScope.focus();
+  });
   const text = (input: HTMLInputElement): string | null => (input.value.trim() === '' ? null : input.value.trim());
-  onChange(ui.plotTitle, (s) => {
-    s.settings.plot.title = text(ui.plotTitle);
-  });
-  onChange(ui.plotXLabel, (s) => {
-    s.settings.plot.x_label = text(ui.plotXLabel);
-  });
-  onChange(ui.plotYLabel, (s) => {
-    s.settings.plot.y_label = text(ui.plotYLabel);
-  });
-  onChange(ui.plotXMax, (s) => {
-    s.settings.plot.x_max = readNumber(ui.plotXMax, 'X-axis maximum');
+  onChange(ui.plotTitle, (s) => setPlot(s, 'title', text(ui.plotTitle)));
+  onChange(ui.plotXLabel, (s) => setPlot(s, 'x_label', text(ui.plotXLabel)));
+  onChange(ui.plotYLabel, (s) => setPlot(s, 'y_label', text(ui.plotYLabel)));
+  onChange(ui.plotXMax, (s) => setPlot(s, 'x_max', readNumber(ui.plotXMax, 'X-axis maximum')));
+  onChange(ui.plotXBreak, (s) => {
+    const step = readNumber(ui.plotXBreak, 'X-axis tick step');
+    if (step !== null && !(step > 0)) throw new Error('X-axis tick step: write a number above 0, or leave it empty.');
+    setPlot(s, 'x_break', step);
   });
   onChange(ui.swimmerLabel, (s) => {
     s.settings.swimmer_label = nullable(ui.swimmerLabel.value);
   });
   for (const [input, key] of PLOT_SWITCHES) {
-    onChange(input, (s) => {
-      (s.settings.plot as Record<string, unknown>)[key] = input.checked;
-    });
+    onChange(input, (s) => setPlot(s, key, input.checked));
   }
 
   // Settings file and downloads

@@ -1,6 +1,6 @@
 // Messages between the page (engine.ts) and the worker that runs the core (worker.ts). Each
 // request carries an id; the worker answers every request once, in the order received.
-import type { ColumnInfo, Detected, Report, Settings } from './types.js';
+import type { ColumnInfo, Detected, Preview, ReadOptions, Report, Settings } from './types.js';
 
 /** The figures of one endpoint, as SVG text from the core (or the core's message). */
 export interface EndpointFigures {
@@ -13,6 +13,10 @@ export interface Opened {
   columns: ColumnInfo[];
   detected: Detected;
   guessed: Settings;
+  /** The first rows as read; null when the core cannot show them. */
+  preview: Preview | null;
+  /** Whether the core can read the file with options the user chose (`Workspace.open_with`). */
+  canOverride: boolean;
 }
 
 /** An SVG figure from the core, or the core's message saying why there is none. */
@@ -38,7 +42,8 @@ export type Export =
 export interface Requests {
   /** Waits until the WebAssembly module is ready. */
   ping: { request: Record<string, never>; answer: null };
-  open: { request: { bytes: Uint8Array; fileName: string; sheet: string | null }; answer: Opened };
+  /** `options`: how to read it (null: detect everything). */
+  open: { request: { bytes: Uint8Array; fileName: string; sheet: string | null; options?: ReadOptions | null }; answer: Opened };
   levels: { request: { column: string }; answer: string[] };
   parseSettings: { request: { text: string }; answer: Settings };
   analyze: { request: { settings: Settings }; answer: Analysed };
@@ -55,3 +60,4 @@ export type ReplyMessage =
   /** `fatal`: the core trapped (a WebAssembly RuntimeError); the worker closes itself and the
    * page starts a new one. */
   | { id: number; ok: false; message: string; fatal: boolean };
+

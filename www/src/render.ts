@@ -54,7 +54,41 @@ export function importSvg(markup: string): SVGSVGElement {
       if (attr.name.toLowerCase().startsWith('on')) node.removeAttribute(attr.name);
     }
   }
+  uniqueIds(svg);
   return svg;
+}
+
+/** Figures imported so far (for ids unique in the page). */
+let imported = 0;
+
+/**
+ * Gives the SVG's ids (a clip path, say) a suffix unique in the page, and points its
+ * references at them: every Kaplan–Meier figure has a `plot-area` clip path of its own size,
+ * and with several figures in one page a shared id would clip them all to the first one's.
+ */
+function uniqueIds(svg: SVGSVGElement): void {
+  imported += 1;
+  const nodes = [svg, ...Array.from(svg.querySelectorAll('*'))];
+  const renamed = new Map<string, string>();
+  for (const node of nodes) {
+    if (node.id !== '') {
+      const id = `${node.id}-f${imported}`;
+      renamed.set(node.id, id);
+      node.id = id;
+    }
+  }
+  if (renamed.size === 0) return;
+  for (const node of nodes) {
+    for (const attr of Array.from(node.attributes)) {
+      const value = attr.value.replace(/url\(#([^)]+)\)/g, (whole, id: string) => {
+        const next = renamed.get(id);
+        return next === undefined ? whole : `url(#${next})`;
+      });
+      const href = /href$/i.test(attr.name) && value.startsWith('#') ? renamed.get(value.slice(1)) : undefined;
+      const next = href === undefined ? value : `#${href}`;
+      if (next !== attr.value) node.setAttribute(attr.name, next);
+    }
+  }
 }
 
 export function renderFigure(title: string, markup: string, actions: HTMLElement[] = []): HTMLElement {

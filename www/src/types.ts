@@ -3,7 +3,7 @@
 // named here are passed through untouched, so a settings file written by a newer core still
 // round-trips.
 
-export type ColumnKind = 'number' | 'text' | 'empty';
+export type ColumnKind = 'number' | 'integer' | 'date' | 'text' | 'empty';
 
 export interface ColumnInfo {
   name: string;
@@ -39,6 +39,9 @@ export interface EndpointSpec {
   /** Empty: the core picks the event coding (1 for 0/1, 2 for 1/2). */
   event_values: string[];
   dates?: DateEndpoint | null;
+  /** This endpoint's own figure options (plot/km.rs `KmPlotOverride`): each field set replaces
+   * the shared one of `Settings.plot`. */
+  plot?: PlotOverride | null;
   [other: string]: unknown;
 }
 
@@ -73,6 +76,46 @@ export interface PlotOptions {
   hazard_ratios: boolean;
   cumulative_events: boolean;
   x_max: number | null;
+  /** Distance between the x-axis ticks; null: chosen by the core. */
+  x_break: number | null;
+  [other: string]: unknown;
+}
+
+/** An endpoint's own figure options: the fields it sets (absent: the shared option). */
+export type PlotOverride = Partial<Pick<PlotOptions, PlotKey>>;
+
+/** The figure options an endpoint may set for itself. */
+export type PlotKey =
+  | 'title'
+  | 'x_label'
+  | 'y_label'
+  | 'legend'
+  | 'ci_bands'
+  | 'median_lines'
+  | 'cumulative_incidence'
+  | 'hide_p'
+  | 'hazard_ratios'
+  | 'cumulative_events'
+  | 'x_max'
+  | 'x_break';
+
+/** How the file is read (data/options.rs `ReadOptions`); "auto" leaves it to the reader. */
+export interface ReadOptions {
+  sheet?: string | null;
+  delimiter: 'auto' | ',' | ';' | 'tab' | '|';
+  encoding: 'auto' | 'utf-8' | 'windows-1252';
+  decimal: 'auto' | 'point' | 'comma';
+  thousands: 'auto' | 'none' | 'comma' | 'point' | 'space' | 'apostrophe';
+  [other: string]: unknown;
+}
+
+/** The first rows of the file as read, with each column's detected type (table.rs `Preview`). */
+export interface Preview {
+  columns: Array<{ name: string; letter: string; kind: 'integer' | 'number' | 'date' | 'text' | 'empty'; missing: number; [other: string]: unknown }>;
+  /** Each row's line in the file (1-based) and its cells as shown (missing cells empty). */
+  rows: Array<{ line: number; cells: string[] }>;
+  /** Data rows in the whole table. */
+  n_rows: number;
   [other: string]: unknown;
 }
 
@@ -127,6 +170,10 @@ export interface Settings {
   p_style: PStyle;
   /** Rows to analyse: every condition must hold (empty: all rows). */
   subset: Condition[];
+  /** The unit of the time columns, for labels; null: from the column's name, else months. */
+  time_unit: TimeUnit | null;
+  /** How the file was read (absent or all "auto": detected). */
+  input?: ReadOptions | null;
   [other: string]: unknown;
 }
 
@@ -156,6 +203,8 @@ export interface DerivationRow {
 
 export interface EndpointReport {
   name: string;
+  /** The unit of the times ("months"). */
+  time_unit?: string;
   event_values?: string[];
   n_rows: number;
   n_used: number;
@@ -180,9 +229,19 @@ export interface Report {
   [other: string]: unknown;
 }
 
-/** What the reader detected in the file. */
+/** What the reader detected in the file (and, with overrides, what is in force). */
 export interface Detected {
   format: string;
+  delimiter?: string | null;
+  encoding?: string | null;
+  /** Columns whose decimal commas were read as points. */
+  decimal_comma_columns?: string[];
+  /** Columns read with a thousands separator, and the separator. */
+  thousands?: Array<{ column: string; separator: string }>;
+  /** The missing-value codes seen, with counts ("" counts empty cells). */
+  missing_codes?: Array<{ code: string; count: number }>;
+  /** The reading choices in force ("auto" where detected). */
+  options?: ReadOptions;
   /** The sheet read, for workbooks. */
   sheet: string | null;
   /** Every sheet of a workbook (empty for delimited text). */
@@ -211,5 +270,7 @@ export interface WorkspaceApi {
   waterfall_svg(): string | undefined;
   /** The endpoint's swimmer plot. */
   swimmer_svg(endpoint: number): string;
+  /** The first rows as read (present once the core has it). */
+  preview?(maxRows: number): Preview;
   free(): void;
 }

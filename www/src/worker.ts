@@ -3,7 +3,7 @@
 // requests of engine.ts one at a time, in order; it computes nothing itself.
 import init, { parse_settings, Workspace } from '../pkg/survcalc.js';
 import type { Analysed, EndpointFigures, Export, Figure, Opened, ReplyMessage, RequestMessage } from './protocol.js';
-import type { Settings, WorkspaceApi } from './types.js';
+import type { Preview, ReadOptions, Settings, WorkspaceApi } from './types.js';
 
 /** The worker's global scope, typed by hand (the page's lib is DOM, not WebWorker). */
 const scope = globalThis as unknown as {
@@ -20,10 +20,20 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function open(bytes: Uint8Array, fileName: string, sheet: string | null): Opened {
-  const next = (sheet === null ? Workspace.open(bytes, fileName) : Workspace.open_sheet(bytes, fileName, sheet)) as unknown as WorkspaceApi;
+/** Rows of the preview the page shows. */
+const PREVIEW_ROWS = 20;
+
+function open(bytes: Uint8Array, fileName: string, sheet: string | null, options: ReadOptions | null): Opened {
+  const next = (
+    options !== null
+      ? Workspace.open_with(bytes, fileName, { ...options, sheet })
+      : sheet === null
+        ? Workspace.open(bytes, fileName)
+        : Workspace.open_sheet(bytes, fileName, sheet)
+  ) as unknown as WorkspaceApi;
   try {
-    const opened = { columns: next.columns(), detected: next.detected(), guessed: next.guess_settings() };
+    const preview: Preview | null = typeof next.preview === 'function' ? next.preview(PREVIEW_ROWS) : null;
+    const opened = { columns: next.columns(), detected: next.detected(), guessed: next.guess_settings(), preview, canOverride: true };
     // Only a file that opened replaces the previous one.
     workspace?.free();
     workspace = next;
@@ -81,7 +91,7 @@ function run(request: RequestMessage): unknown {
     case 'ping':
       return null;
     case 'open':
-      return open(request.body.bytes, request.body.fileName, request.body.sheet);
+      return open(request.body.bytes, request.body.fileName, request.body.sheet, request.body.options ?? null);
     case 'levels':
       return currentWorkspace().levels(request.body.column);
     case 'parseSettings':
