@@ -108,15 +108,22 @@ fn parse_parts(cell: &str) -> Option<Parsed> {
         .filter(|f| !f.is_empty())
         .collect();
     if fields.len() == 3 && fields.iter().all(|f| f.bytes().all(|b| b.is_ascii_digit())) {
+        // Every field is a run of digits; ones too long for a day or month (`2021-4294967297-1`)
+        // are not dates, rather than being cut down to 32 bits.
         let n: Vec<i64> = fields.iter().filter_map(|f| f.parse().ok()).collect();
         if n.len() != 3 {
             return None;
         }
         if fields[0].len() == 4 {
-            return valid(n[0], n[1] as u32, n[2] as u32).map(Parsed::Complete);
+            return valid(n[0], u32::try_from(n[1]).ok()?, u32::try_from(n[2]).ok()?)
+                .map(Parsed::Complete);
         }
         if fields[2].len() == 4 && n[0] <= 31 && n[1] <= 31 {
-            return Some(Parsed::Ambiguous(n[0] as u32, n[1] as u32, n[2]));
+            return Some(Parsed::Ambiguous(
+                u32::try_from(n[0]).ok()?,
+                u32::try_from(n[1]).ok()?,
+                n[2],
+            ));
         }
         return None;
     }
@@ -126,15 +133,24 @@ fn parse_parts(cell: &str) -> Option<Parsed> {
         .filter(|w| !w.is_empty())
         .collect();
     if words.len() == 3 {
-        let num = |w: &str| w.parse::<i64>().ok();
+        // Digits only: no sign ("+4 Mar 2021" is not a date), and a day must fit in 32 bits
+        // before it is checked (so "4294967300 Mar 2021" is not the 4th).
+        let num = |w: &str| {
+            if w.bytes().all(|b| b.is_ascii_digit()) {
+                w.parse::<i64>().ok()
+            } else {
+                None
+            }
+        };
+        let day = |d: i64| u32::try_from(d).ok();
         if let (Some(d), Some(m), Some(y)) = (num(words[0]), month_name(words[1]), num(words[2])) {
             if words[2].len() == 4 {
-                return valid(y, m, d as u32).map(Parsed::Complete);
+                return valid(y, m, day(d)?).map(Parsed::Complete);
             }
         }
         if let (Some(m), Some(d), Some(y)) = (month_name(words[0]), num(words[1]), num(words[2])) {
             if words[2].len() == 4 {
-                return valid(y, m, d as u32).map(Parsed::Complete);
+                return valid(y, m, day(d)?).map(Parsed::Complete);
             }
         }
     }
@@ -252,6 +268,22 @@ mod tests {
         );
         assert_eq!(parse_date("2021-02-29", DateOrder::DayFirst), None);
         assert_eq!(parse_date("12", DateOrder::DayFirst), None);
+    }
+
+    #[test]
+    fn numbers_too_large_for_a_day_or_month_are_not_cut_to_32_bits() {
+        // 4294967297 = 2^32 + 1 and 4294967300 = 2^32 + 4 were once read as 1 and 4 (an `as u32`
+        // cast), and a day with a plus sign was accepted.
+        for s in [
+            "2021-4294967297-01",
+            "2021-01-4294967297",
+            "4294967300 Mar 2021",
+            "Mar 4294967300, 2021",
+            "+4 Mar 2021",
+        ] {
+            assert_eq!(parse_date(s, DateOrder::DayFirst), None, "{s}");
+            assert_eq!(parse_date(s, DateOrder::MonthFirst), None, "{s}");
+        }
     }
 
     #[test]
