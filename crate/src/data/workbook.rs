@@ -19,7 +19,7 @@ use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
 use super::limits::{size_text, Limits};
 use super::options::ReadOptions;
-use super::table::{check_unique_headers, count_missing_codes, Column, Detected, Table};
+use super::table::{check_unique_headers, count_missing_codes, Column, Detected, KindCache, Table};
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
 pub use super::is_workbook;
@@ -78,6 +78,11 @@ pub fn check_zip(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
 
 fn open(bytes: &[u8], file_name: &str) -> Result<calamine::Sheets<Cursor<Vec<u8>>>> {
     open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
+        if is_encrypted_ooxml(bytes) {
+            return Error::new(ErrorKind::Format, "the workbook is password-protected (encrypted)")
+                .with_hint("open it in the spreadsheet program, remove the password (or save a copy without one, or a CSV) and open that")
+                .at(Location::file(file_name));
+        }
         let text = e.to_string();
         let hint = if text.to_lowercase().contains("password") || text.contains("Encrypt") {
             "the workbook seems to be password-protected; save an unprotected copy (or a CSV) and open that"
@@ -88,6 +93,17 @@ fn open(bytes: &[u8], file_name: &str) -> Result<calamine::Sheets<Cursor<Vec<u8>
             .with_hint(hint)
             .at(Location::file(file_name))
     })
+}
+
+/// Whether the bytes are a password-protected Office Open XML workbook: Excel then writes not a
+/// zip but an OLE compound file holding an `EncryptedPackage` stream (MS-OFFCRYPTO §2.3.4.4),
+/// which calamine reports only as an unknown format. Directory entry names are UTF-16LE.
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && bytes.windows(name.len()).any(|w| w == name)
 }
 
 /// The sheet names of a workbook, in order.
@@ -376,6 +392,7 @@ pub fn read_workbook_with(bytes: &[u8], file_name: &str, options: &ReadOptions) 
             missing_codes,
             options: options.clone(),
         },
+        kinds: KindCache::default(),
     })
 }
 
@@ -417,7 +434,7 @@ mod tests {
         assert_eq!((e.kind, e.location.row), (ErrorKind::Limit, Some(4)));
         let e = with(&small, |l| l.cells = 8).expect_err("cells");
         assert_eq!((e.kind, e.location.row), (ErrorKind::Limit, Some(4)));
-        // A part over 1 MiB compressed more than 2× is refused at ratio 2 (the real limit is 250).
+        // A part over 1 MiB compressed more than 2× is refused at ratio 2 (the real limit is 100).
         let big = workbook(40_000, 4);
         let e = with(&big, |l| l.zip_ratio = 2).expect_err("ratio");
         assert_eq!(e.kind, ErrorKind::Limit);
