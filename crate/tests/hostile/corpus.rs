@@ -1,0 +1,885 @@
+//! The hostile-input corpus: broken, hostile and huge files with, for each, what must happen.
+//!
+//! Shared by `crate/tests/hostile.rs` (the CLI and the core) and `crate/examples/make_hostile.rs`
+//! (writes the files and `manifest.json` for the browser test `tests/hostile.spec.ts`). Every file
+//! is generated here, deterministically; the large ones are streamed to disk and never committed.
+//!
+//! Each case says which stage fails (`open`: reading the file; `analysis`: the settings applied to
+//! it), the error kind (`crate/src/error.rs`, kebab-case as serialised) and text the message must
+//! contain: the file name, and where they apply the row, the column and the value, plus a
+//! `hint:` saying what to do. Or the file loads (and, for hostile text, is shown as text).
+
+use std::io::{self, Write};
+
+/// What must happen with a file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// It opens, and the analysis of `settings` runs.
+    Loads,
+    /// It fails at `stage` with an error of `kind` whose message contains every part.
+    Fails {
+        stage: Stage,
+        kind: &'static str,
+        parts: Vec<String>,
+    },
+    /// A size case: it either loads, or is refused when opened with a `limit` error containing
+    /// every part (the reader's limits decide which; it must never crash or run out of memory).
+    LoadsOrLimit { parts: Vec<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Open,
+    Analysis,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Open => "open",
+            Stage::Analysis => "analysis",
+        }
+    }
+}
+
+/// How a file's bytes are made: in memory, or streamed (the big ones).
+pub enum Content {
+    Bytes(Vec<u8>),
+    Stream(fn(&mut dyn Write) -> io::Result<()>),
+}
+
+pub struct Case {
+    /// The file name (the case's id).
+    pub file: &'static str,
+    /// What is hostile about it.
+    pub about: &'static str,
+    pub content: Content,
+    /// Settings JSON (the CLI's `--settings`, the page's "Load settings").
+    pub settings: String,
+    pub expect: Expect,
+    /// Streamed and large: the browser test skips it unless asked (HOSTILE_BIG=1).
+    pub big: bool,
+    /// Why this case is known to fail today (the tests skip it and print the reason).
+    pub known_failing: Option<&'static str>,
+}
+
+impl Case {
+    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        match &self.content {
+            Content::Bytes(b) => out.write_all(b),
+            Content::Stream(f) => f(out),
+        }
+    }
+}
+
+/// Settings of one endpoint from `time`/`event` columns, event value "1".
+pub fn endpoint(time: &str, event: &str) -> String {
+    endpoint_with(time, event, None)
+}
+
+fn endpoint_with(time: &str, event: &str, group: Option<&str>) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let group = group.map_or("null".to_string(), q);
+    format!(
+        "{{\"endpoints\":[{{\"name\":\"OS\",\"time\":{},\"event\":{},\"event_values\":[\"1\"]}}],\"group\":{group}}}",
+        q(time),
+        q(event)
+    )
+}
+
+fn fails(stage: Stage, kind: &'static str, parts: &[&str]) -> Expect {
+    Expect::Fails {
+        stage,
+        kind,
+        parts: parts.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+/// A small valid table, the base of several cases.
+const GOOD: &str = "time,status,arm\n5,1,A\n8,0,A\n12,1,B\n3,1,B\n15,0,B\n7,1,A\n";
+
+/// The payloads of the HTML case: each sets a global flag if it ever runs as markup.
+pub const IMG_PAYLOAD: &str = "<img src=x onerror=\"window.__hostile=1\">";
+pub const SCRIPT_PAYLOAD: &str = "<script>window.__hostile=2</script>";
+pub const SVG_PAYLOAD: &str = "</text><svg onload=\"window.__hostile=3\">";
+
+pub fn cases() -> Vec<Case> {
+    let mut v = Vec::new();
+    let good = endpoint("time", "status");
+
+    // ---- wrong file types ------------------------------------------------------------------
+    v.push(Case {
+        file: "image.csv",
+        about: "a PNG image renamed .csv",
+        content: Content::Bytes(png()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "format",
+            &["image.csv", "not a text table", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "report.csv",
+        about: "a PDF renamed .csv",
+        content: Content::Bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "format",
+            &["report.csv", "not a text table", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "truncated.xlsx",
+        about: "a real workbook cut in half",
+        content: Content::Bytes({
+            let full = good_xlsx();
+            full[..full.len() / 2].to_vec()
+        }),
+        settings: good.clone(),
+        expect: fails(Stage::Open, "format", &["truncated.xlsx", "hint:"]),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "garbage.xlsx",
+        about: "a zip signature followed by noise",
+        content: Content::Bytes({
+            let mut b = b"PK\x03\x04".to_vec();
+            b.extend(noise(2000, 7));
+            b
+        }),
+        settings: good.clone(),
+        expect: fails(Stage::Open, "format", &["garbage.xlsx", "hint:"]),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "protected.xlsx",
+        about: "a password-protected workbook (OLE container with an EncryptedPackage stream)",
+        content: Content::Bytes(encrypted_ooxml()),
+        settings: good.clone(),
+        expect: fails(Stage::Open, "format", &["protected.xlsx", "password"]),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "bomb.xlsx",
+        about: "a zip bomb: an 8 MB workbook whose sheet expands to 1 GB of cells",
+        content: Content::Bytes(zip_bomb_xlsx(600_000)),
+        settings: good.clone(),
+        expect: fails(Stage::Open, "limit", &["bomb.xlsx", "unzip", "hint:"]),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "bomb-1000mb.xlsx",
+        about: "a zip bomb under the unzipped-size limit: 8 MB expanding 129-fold to 1016 MiB of cells",
+        content: Content::Bytes(zip_bomb_xlsx(590_000)),
+        settings: good.clone(),
+        expect: fails(Stage::Open, "limit", &["bomb-1000mb.xlsx", "unzip", "hint:"]),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "workbook-named.csv",
+        about: "a real workbook renamed .csv (read by its content)",
+        content: Content::Bytes(good_xlsx()),
+        settings: good.clone(),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "text-named.xlsx",
+        about: "CSV text renamed .xlsx (read by its content)",
+        content: Content::Bytes(GOOD.as_bytes().to_vec()),
+        settings: good.clone(),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+
+    // ---- empty and header problems ---------------------------------------------------------
+    v.push(Case {
+        file: "empty.csv",
+        about: "zero bytes",
+        content: Content::Bytes(Vec::new()),
+        settings: good.clone(),
+        expect: fails(Stage::Open, "empty", &["empty.csv", "empty", "hint:"]),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "blank-lines.csv",
+        about: "only a byte-order mark and blank lines",
+        content: Content::Bytes(b"\xEF\xBB\xBF\r\n\n  \n\t\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(Stage::Open, "empty", &["blank-lines.csv", "hint:"]),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "header-only.csv",
+        about: "a header and no data rows",
+        content: Content::Bytes(b"time,status,arm\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "empty",
+            &["header-only.csv", "no data rows", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "duplicate-header.csv",
+        about: "two columns named time",
+        content: Content::Bytes(b"time,status,time\n5,1,6\n8,0,9\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "header",
+            &[
+                "duplicate-header.csv",
+                "row 1",
+                "\"time\"",
+                "columns A and C",
+                "hint:",
+            ],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "blank-header.csv",
+        about: "a blank header above a column with data (named by its letter)",
+        content: Content::Bytes(b"time,,status\n5,x,1\n8,y,0\n12,z,1\n".to_vec()),
+        settings: good.clone(),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "ragged-long.csv",
+        about: "row 4 has more cells than the header",
+        content: Content::Bytes(b"time,status\n5,1\n8,0\n12,1,oops\n3,1\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "format",
+            &["ragged-long.csv", "row 4", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "ragged-short.csv",
+        about: "row 3 has fewer cells than the header (the missing ones are blank)",
+        content: Content::Bytes(b"time,status,arm\n5,1,A\n8\n12,1,B\n3,1,B\n".to_vec()),
+        settings: good.clone(),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "unterminated-quote.csv",
+        about: "a quote opened on row 3 and never closed",
+        content: Content::Bytes(b"time,status\n5,1\n\"8,0\n12,1\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Analysis,
+            "value",
+            &["unterminated-quote.csv", "row 3", "\"time\"", "8,0"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+
+    // ---- encodings ---------------------------------------------------------------------------
+    v.push(Case {
+        file: "mixed-encoding.csv",
+        about: "UTF-8 text with one Windows-1252 byte (read as Windows-1252)",
+        content: Content::Bytes(
+            b"time,status,site\n5,1,M\xC3\xBCnchen\n8,0,K\xF6ln\n12,1,Z\xC3\xBCrich\n".to_vec(),
+        ),
+        settings: good.clone(),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "utf16.csv",
+        about: "UTF-16 text with a byte-order mark (Excel's \"Unicode text\")",
+        content: Content::Bytes({
+            let mut b = vec![0xFF, 0xFE];
+            for u in "time\tstatus\r\n5\t1\r\n8\t0\r\n".encode_utf16() {
+                b.extend(u.to_le_bytes());
+            }
+            b
+        }),
+        settings: good.clone(),
+        expect: fails(Stage::Open, "format", &["utf16.csv", "hint:"]),
+        big: false,
+        known_failing: None,
+    });
+
+    // ---- bad values --------------------------------------------------------------------------
+    v.push(Case {
+        file: "text-time.csv",
+        about: "a time that is not a number (row 4)",
+        content: Content::Bytes(b"time,status\n5,1\n8,0\nabc,1\n3,1\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Analysis,
+            "value",
+            &["text-time.csv", "row 4", "\"time\" (A)", "\"abc\"", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "negative-time.csv",
+        about: "a negative time (row 3)",
+        content: Content::Bytes(b"time,status\n5,1\n-3,0\n12,1\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Analysis,
+            "value",
+            &[
+                "negative-time.csv",
+                "row 3",
+                "\"time\" (A)",
+                "\"-3\"",
+                "hint:",
+            ],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "infinite-time.csv",
+        about: "a time too large for a number (row 2)",
+        content: Content::Bytes(b"time,status\n1e999,1\n8,0\n12,1\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Analysis,
+            "value",
+            &[
+                "infinite-time.csv",
+                "row 2",
+                "\"time\" (A)",
+                "\"1e999\"",
+                "hint:",
+            ],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "event-outside.csv",
+        about: "an event value outside the 0/1 coding (row 5)",
+        content: Content::Bytes(b"time,status\n5,1\n8,0\n12,1\n3,2\n".to_vec()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Analysis,
+            "value",
+            &[
+                "event-outside.csv",
+                "row 5",
+                "\"status\" (B)",
+                "\"2\"",
+                "hint:",
+            ],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "missing-column.csv",
+        about: "settings naming a column the file lacks",
+        content: Content::Bytes(GOOD.as_bytes().to_vec()),
+        settings: endpoint("pfs_months", "status"),
+        expect: fails(
+            Stage::Analysis,
+            "missing-column",
+            &["missing-column.csv", "pfs_months"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "one-row-group.csv",
+        about: "a group with one row",
+        content: Content::Bytes(b"time,status,arm\n5,1,A\n8,0,A\n12,1,A\n3,1,B\n15,0,A\n".to_vec()),
+        settings: endpoint_with("time", "status", Some("arm")),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+
+    // ---- hostile text --------------------------------------------------------------------------
+    v.push(Case {
+        file: "html.csv",
+        about: "headers and cells holding HTML and script",
+        content: Content::Bytes(html_csv().into_bytes()),
+        settings: endpoint_with(IMG_PAYLOAD, "status", Some(SCRIPT_PAYLOAD)),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "formulas.csv",
+        about: "cells starting with = + - @ tab and CR (spreadsheet formulas in exports)",
+        content: Content::Bytes(formulas_csv().into_bytes()),
+        settings: endpoint_with("time", "status", Some("arm")),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+
+    // ---- size ------------------------------------------------------------------------------------
+    v.push(Case {
+        file: "wide.csv",
+        about: "10,000 columns",
+        content: Content::Stream(write_wide),
+        settings: good.clone(),
+        expect: Expect::LoadsOrLimit {
+            parts: vec!["wide.csv".into(), "hint:".into()],
+        },
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "long-line.csv",
+        about: "a 1 MB cell on a 1 MB line (row 3)",
+        content: Content::Stream(write_long_line),
+        settings: good.clone(),
+        expect: Expect::LoadsOrLimit {
+            parts: vec!["long-line.csv".into(), "row 3".into(), "hint:".into()],
+        },
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "big.csv",
+        about: "a 200 MB file (about 9 million rows)",
+        content: Content::Stream(write_big),
+        settings: good,
+        expect: Expect::LoadsOrLimit {
+            parts: vec!["big.csv".into(), "hint:".into()],
+        },
+        big: true,
+        known_failing: None,
+    });
+    v
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text files
+
+fn html_csv() -> String {
+    // The header names are the payloads; cells carry more of them, and a group level is a
+    // payload too, so it reaches the legend, the tables and the selects.
+    let mut s = format!(
+        "\"{}\",status,\"{}\",note\n",
+        IMG_PAYLOAD.replace('"', "\"\""),
+        SCRIPT_PAYLOAD
+    );
+    let rows = [
+        ("5", "1", SCRIPT_PAYLOAD),
+        ("8", "0", SCRIPT_PAYLOAD),
+        ("12", "1", "<b>bold</b>"),
+        ("3", "1", "<b>bold</b>"),
+        ("15", "0", SCRIPT_PAYLOAD),
+        ("7", "1", "<b>bold</b>"),
+    ];
+    for (t, e, g) in rows {
+        s.push_str(&format!(
+            "{t},{e},{g},\"{}\"\n",
+            SVG_PAYLOAD.replace('"', "\"\"")
+        ));
+    }
+    s
+}
+
+fn formulas_csv() -> String {
+    let mut s = String::from("time,status,arm\n");
+    let arms = [
+        "=HYPERLINK(\"\"http://x\"\",\"\"y\"\")",
+        "+SUM(A1)",
+        "@cmd",
+        "-2+3",
+        "\tTAB",
+        "\rCR",
+    ];
+    let times = [
+        "5", "8", "12", "3", "15", "7", "9", "11", "4", "6", "10", "13",
+    ];
+    for (i, t) in times.iter().enumerate() {
+        s.push_str(&format!("{t},{},\"{}\"\n", i % 2, arms[i % arms.len()]));
+    }
+    s
+}
+
+fn write_wide(out: &mut dyn Write) -> io::Result<()> {
+    let n = 10_000;
+    let mut line = String::from("time,status");
+    for c in 2..n {
+        line.push_str(&format!(",v{c}"));
+    }
+    line.push('\n');
+    out.write_all(line.as_bytes())?;
+    for r in 0..20u32 {
+        let mut line = format!("{},{}", 1 + r, r % 2);
+        for c in 2..n {
+            line.push_str(&format!(",{}", (r as usize * 31 + c) % 97));
+        }
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn write_long_line(out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(b"time,status,note\n5,1,short\n8,0,")?;
+    out.write_all(&vec![b'x'; 1 << 20])?;
+    out.write_all(b"\n12,1,short\n3,1,short\n")
+}
+
+/// About 200 MB: rows of a time, an event and a 12-character note, written in blocks.
+fn write_big(out: &mut dyn Write) -> io::Result<()> {
+    const TARGET: usize = 200 * 1024 * 1024;
+    out.write_all(b"time,status,note\n")?;
+    let mut block = Vec::with_capacity(1 << 20);
+    let mut written = 0usize;
+    let mut r: u64 = 0;
+    while written < TARGET {
+        block.clear();
+        while block.len() < (1 << 20) - 64 {
+            r += 1;
+            let t = (r * 7919) % 1000;
+            let _ = writeln!(
+                block,
+                "{}.{},{},note-{:07}",
+                t / 10,
+                t % 10,
+                r % 3 % 2,
+                r % 10_000_000
+            );
+        }
+        out.write_all(&block)?;
+        written += block.len();
+    }
+    Ok(())
+}
+
+/// Deterministic noise (xorshift).
+fn noise(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// A PNG signature and IHDR chunk followed by noise: what an image renamed .csv starts with.
+fn png() -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0".to_vec();
+    b.extend(noise(500, 3));
+    b
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workbooks
+
+/// A small valid workbook of the GOOD table.
+pub fn good_xlsx() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, line) in GOOD.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            let res = match cell.parse::<f64>() {
+                Ok(x) => ws.write_number(r, c, x).map(|_| ()),
+                Err(_) => ws.write_string(r, c, cell).map(|_| ()),
+            };
+            res.expect("write a cell");
+        }
+    }
+    wb.save_to_buffer().expect("save the workbook")
+}
+
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// One zip member: its name, method (0 stored, 8 deflated), stored bytes, CRC and full size.
+struct Member {
+    name: &'static str,
+    method: u16,
+    data: Vec<u8>,
+    crc: u32,
+    size: u32,
+}
+
+fn stored(name: &'static str, text: &str) -> Member {
+    Member {
+        name,
+        method: 0,
+        data: text.as_bytes().to_vec(),
+        crc: crc32(text.as_bytes()),
+        size: text.len() as u32,
+    }
+}
+
+fn zip(members: &[Member]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for m in members {
+        let offset = out.len() as u32;
+        let header = |sig: u32, central_dir: bool| {
+            let mut h = Vec::new();
+            h.extend(sig.to_le_bytes());
+            if central_dir {
+                h.extend(20u16.to_le_bytes()); // made by
+            }
+            h.extend(20u16.to_le_bytes()); // needed
+            h.extend(0u16.to_le_bytes()); // flags
+            h.extend(m.method.to_le_bytes());
+            h.extend(0u16.to_le_bytes()); // time
+            h.extend(0x21u16.to_le_bytes()); // date 1980-01-01
+            h.extend(m.crc.to_le_bytes());
+            h.extend((m.data.len() as u32).to_le_bytes());
+            h.extend(m.size.to_le_bytes());
+            h.extend((m.name.len() as u16).to_le_bytes());
+            h.extend(0u16.to_le_bytes()); // extra
+            if central_dir {
+                h.extend(0u16.to_le_bytes()); // comment
+                h.extend(0u16.to_le_bytes()); // disk
+                h.extend(0u16.to_le_bytes()); // internal attributes
+                h.extend(0u32.to_le_bytes()); // external attributes
+                h.extend(offset.to_le_bytes());
+            }
+            h.extend(m.name.as_bytes());
+            h
+        };
+        out.extend(header(0x0403_4b50, false));
+        out.extend(&m.data);
+        central.extend(header(0x0201_4b50, true));
+    }
+    let cd_offset = out.len() as u32;
+    out.extend(&central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    out.extend([0u8; 4]); // disk numbers
+    out.extend((members.len() as u16).to_le_bytes());
+    out.extend((members.len() as u16).to_le_bytes());
+    out.extend((central.len() as u32).to_le_bytes());
+    out.extend(cd_offset.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+
+/// Deflate bits, least significant first (RFC 1951 §3.1.1).
+struct Bits {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u32, count: u32) {
+        self.acc |= u64::from(value) << self.n;
+        self.n += count;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
+    }
+    /// A Huffman code, most significant bit first.
+    fn code(&mut self, code: u32, len: u32) {
+        let mut rev = 0;
+        for i in 0..len {
+            rev |= ((code >> i) & 1) << (len - 1 - i);
+        }
+        self.put(rev, len);
+    }
+    /// A literal byte with the fixed Huffman code (RFC 1951 §3.2.6).
+    fn literal(&mut self, b: u8) {
+        if b < 144 {
+            self.code(0x30 + u32::from(b), 8);
+        } else {
+            self.code(0x190 + u32::from(b) - 144, 9);
+        }
+    }
+}
+
+/// A workbook whose sheet1.xml (1.08 GB of `<c>` cells in one row) is stored deflated at about
+/// 129:1: after the first cell, every 258 bytes are one back-reference of length 258 at
+/// distance 21 (the cell's length), 16 bits with the fixed Huffman codes. A reader that trusts
+/// the data expands it into tens of millions of cells. Its CRC is deliberately not computed
+/// (it is checked only after the expansion, which is the danger).
+pub fn zip_bomb_xlsx(sevens: usize) -> Vec<u8> {
+    const CELL: &str = "<c t=\"n\"><v>1</v></c>"; // 21 bytes
+                                                  // A multiple of 7 (258 · 7 = 86 · 21), so the copies end on a whole cell.
+    let matches = 7 * sevens;
+    let head = concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
+        r#"<sheetData><row r="1"><c r="A1" t="n"><v>1</v></c>"#
+    );
+    let tail = "</row></sheetData></worksheet>";
+    let mut bits = Bits {
+        out: Vec::with_capacity(matches * 2 + 1024),
+        acc: 0,
+        n: 0,
+    };
+    bits.put(1, 1); // final block
+    bits.put(1, 2); // fixed Huffman codes
+    for b in head.bytes().chain(CELL.bytes()) {
+        bits.literal(b);
+    }
+    for _ in 0..matches {
+        bits.code(0xC0 + (285 - 280), 8); // length 258
+        bits.code(8, 5); // distance code 8: 17–24
+        bits.put(21 - 17, 3);
+    }
+    for b in tail.bytes() {
+        bits.literal(b);
+    }
+    bits.code(0, 7); // end of block
+    bits.put(0, 7); // flush the last byte
+    let size = head.len() + CELL.len() + matches * 258 + tail.len();
+    let sheet = Member {
+        name: "xl/worksheets/sheet1.xml",
+        method: 8,
+        data: bits.out,
+        crc: 0,
+        size: size as u32,
+    };
+    zip(&[
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("_rels/.rels", ROOT_RELS),
+        stored("xl/workbook.xml", WORKBOOK),
+        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        sheet,
+    ])
+}
+
+/// What Excel writes for a password-protected workbook: not a zip but an OLE compound file
+/// (CFB v3, 512-byte sectors) holding the streams EncryptionInfo and EncryptedPackage. Both are
+/// 4,096 bytes, so they live in ordinary sectors and no mini stream is needed: sector 0 is the
+/// FAT, 1 the directory, 2–9 EncryptionInfo, 10–17 EncryptedPackage.
+pub fn encrypted_ooxml() -> Vec<u8> {
+    const END: u32 = 0xFFFF_FFFE;
+    const FREE: u32 = 0xFFFF_FFFF;
+    const FAT_SECTOR: u32 = 0xFFFF_FFFD;
+    const NONE: u32 = 0xFFFF_FFFF;
+    let mut out = Vec::new();
+    // Header.
+    out.extend([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    out.extend([0u8; 16]); // CLSID
+    out.extend(0x003Eu16.to_le_bytes()); // minor version
+    out.extend(0x0003u16.to_le_bytes()); // major version 3
+    out.extend(0xFFFEu16.to_le_bytes()); // byte order
+    out.extend(9u16.to_le_bytes()); // sector shift: 512
+    out.extend(6u16.to_le_bytes()); // mini sector shift: 64
+    out.extend([0u8; 6]);
+    out.extend(0u32.to_le_bytes()); // directory sectors (0 in v3)
+    out.extend(1u32.to_le_bytes()); // FAT sectors
+    out.extend(1u32.to_le_bytes()); // first directory sector
+    out.extend(0u32.to_le_bytes()); // transaction signature
+    out.extend(4096u32.to_le_bytes()); // mini stream cut-off
+    out.extend(END.to_le_bytes()); // first mini FAT sector
+    out.extend(0u32.to_le_bytes()); // mini FAT sectors
+    out.extend(END.to_le_bytes()); // first DIFAT sector
+    out.extend(0u32.to_le_bytes()); // DIFAT sectors
+    out.extend(0u32.to_le_bytes()); // DIFAT[0]: the FAT is sector 0
+    for _ in 1..109 {
+        out.extend(FREE.to_le_bytes());
+    }
+    assert_eq!(out.len(), 512);
+    // Sector 0: the FAT.
+    let mut fat = vec![FAT_SECTOR, END];
+    for first in [2u32, 10] {
+        for s in first..first + 7 {
+            fat.push(s + 1);
+        }
+        fat.push(END);
+    }
+    fat.resize(128, FREE);
+    for e in fat {
+        out.extend(e.to_le_bytes());
+    }
+    // Sector 1: the directory (root, EncryptionInfo, EncryptedPackage, unused).
+    let entry = |name: &str, kind: u8, left: u32, right: u32, child: u32, start: u32, size: u32| {
+        let mut e = Vec::with_capacity(128);
+        let utf16: Vec<u16> = name.encode_utf16().chain(std::iter::once(0)).collect();
+        for u in &utf16 {
+            e.extend(u.to_le_bytes());
+        }
+        e.resize(64, 0);
+        e.extend(((utf16.len() * 2) as u16).to_le_bytes());
+        e.push(kind);
+        e.push(1); // black
+        e.extend(left.to_le_bytes());
+        e.extend(right.to_le_bytes());
+        e.extend(child.to_le_bytes());
+        e.extend([0u8; 16]); // CLSID
+        e.extend(0u32.to_le_bytes()); // state
+        e.extend([0u8; 16]); // times
+        e.extend(start.to_le_bytes());
+        e.extend(size.to_le_bytes());
+        e.extend(0u32.to_le_bytes()); // size, high half
+        assert_eq!(e.len(), 128);
+        e
+    };
+    out.extend(entry("Root Entry", 5, NONE, NONE, 1, END, 0));
+    // Siblings are ordered by name length first: EncryptionInfo (14) < EncryptedPackage (16).
+    out.extend(entry("EncryptionInfo", 2, NONE, 2, NONE, 2, 4096));
+    out.extend(entry("EncryptedPackage", 2, NONE, NONE, NONE, 10, 4096));
+    out.extend([0u8; 128]);
+    // EncryptionInfo: version 4.4 (agile), flags 0x40, then the XML descriptor.
+    let mut info = vec![4, 0, 4, 0, 0x40, 0, 0, 0];
+    info.extend(
+        br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"><keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512"/></encryption>"#,
+    );
+    info.resize(4096, 0);
+    out.extend(info);
+    // EncryptedPackage: the size of the plain package, then ciphertext (noise here).
+    let mut package = 6000u64.to_le_bytes().to_vec();
+    package.extend(noise(4088, 11));
+    out.extend(package);
+    assert_eq!(out.len(), 512 * 19);
+    out
+}
