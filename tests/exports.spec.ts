@@ -537,6 +537,17 @@ test('"Print / save as PDF": a page per endpoint, then the study tables and the 
   const text = pdf.toString('latin1');
   const pages = text.match(/\/Type\s*\/Page(?!s)/g)?.length ?? 0;
   expect(pages).toBeGreaterThanOrEqual(endpoints + 1);
+  // Each endpoint's figure and tables fit on one A4 page: printed alone, it is one page.
+  for (let k = 0; k < endpoints; k += 1) {
+    await page.evaluate((k) => {
+      document.querySelectorAll<HTMLElement>('#print-view .print-page').forEach((p, i) => {
+        p.style.display = i === k ? '' : 'none';
+        p.style.breakAfter = 'auto';
+      });
+    }, k);
+    const alone = await page.pdf({ format: 'A4' });
+    expect(alone.toString('latin1').match(/\/Type\s*\/Page(?!s)/g)?.length ?? 0, `endpoint ${k + 1} alone`).toBe(1);
+  }
   await page.emulateMedia({ media: 'screen' });
 });
 
