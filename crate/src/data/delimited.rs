@@ -16,7 +16,7 @@ use super::limits::{size_text, Limits};
 use super::numbers;
 use super::options::{Decimal, Delimiter, Encoding, ReadOptions, Thousands};
 use super::table::{
-    check_unique_headers, count_missing_codes, Column, Detected, Table, ThousandsColumn,
+    check_unique_headers, count_missing_codes, Column, Detected, KindCache, Table, ThousandsColumn,
 };
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
@@ -273,12 +273,13 @@ pub fn read_delimited_with(bytes: &[u8], file_name: &str, options: &ReadOptions)
             ..file_loc()
         }));
     }
-    // Room for every line, and each column's share of the text (both grow if needed).
+    // Room for every line's cell offsets; each column's text buffer grows to the size its
+    // share of the file read so far predicts for the whole file (see `push_estimated`).
     let lines_estimate = memchr_count(bytes_text) + 1;
-    let ncols = headers.len().max(1);
     let mut columns: Vec<Column> = (0..headers.len())
-        .map(|_| Column::with_capacity(lines_estimate, bytes_text.len() / ncols))
+        .map(|_| Column::with_capacity(lines_estimate, 0))
         .collect();
+    let total = bytes_text.len().max(1) as f64;
     let mut row_lines = Vec::with_capacity(lines_estimate);
     loop {
         match reader.read_byte_record(&mut rec) {
@@ -335,11 +336,14 @@ pub fn read_delimited_with(bytes: &[u8], file_name: &str, options: &ReadOptions)
             }));
         }
         check_line(&rec, limits, line, file_name)?;
+        // The fraction of the file read, with a floor so the first rows do not over-reserve.
+        let read = (rec.position().map_or(0, |p| p.byte()) as f64 / total).max(0.01);
+        let estimate = |needed: usize| (needed as f64 / read * 1.02) as usize + 64;
         for (c, col) in columns.iter_mut().enumerate() {
             let field = rec.get(c).unwrap_or(b"");
             // The text is valid UTF-8 and the csv crate splits it at ASCII bytes only.
             match std::str::from_utf8(field) {
-                Ok(cell) => col.push(cell),
+                Ok(cell) => col.push_estimated(cell, estimate),
                 Err(_) => col.push(&String::from_utf8_lossy(field)),
             }
         }
@@ -411,6 +415,7 @@ pub fn read_delimited_with(bytes: &[u8], file_name: &str, options: &ReadOptions)
             missing_codes,
             options: options.clone(),
         },
+        kinds: KindCache::default(),
     })
 }
 

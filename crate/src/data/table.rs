@@ -44,6 +44,20 @@ impl Column {
         self.ends.push(end);
     }
 
+    /// Appends a cell, first growing the text buffer (when full) to `estimate(needed)` bytes
+    /// instead of doubling it: a reader that knows how much of the file it has read can
+    /// size each column's buffer closely and keep memory near the file's size.
+    pub fn push_estimated(&mut self, cell: &str, estimate: impl FnOnce(usize) -> usize) {
+        let needed = self.text.len() + cell.len();
+        if needed > self.text.capacity() {
+            // At least 1.25× growth, so a column whose cells lengthen along the file is not
+            // copied again and again (the copies stay a geometric series).
+            let target = estimate(needed).max(needed + needed / 4);
+            self.text.reserve_exact(target - self.text.len());
+        }
+        self.push(cell);
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -184,6 +198,19 @@ pub struct Table {
     pub source_columns: Vec<usize>,
     /// What the reader detected (delimiter, encoding, …), for the page to show.
     pub detected: Detected,
+    /// Each column's type and missing count, computed once on first use.
+    pub kinds: KindCache,
+}
+
+/// Column types computed once, on first use (by the column summaries or the preview). Two caches
+/// always compare equal: they are derived from the cells.
+#[derive(Debug, Clone, Default)]
+pub struct KindCache(std::sync::OnceLock<Vec<(ColumnKind, usize)>>);
+
+impl PartialEq for KindCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// What the reader detected about the file.
@@ -387,6 +414,7 @@ impl Table {
             row_lines: keep.iter().map(|&r| self.row_lines[r]).collect(),
             source_columns: self.source_columns.clone(),
             detected: self.detected.clone(),
+            kinds: KindCache::default(),
         }
     }
 
@@ -409,7 +437,16 @@ impl Table {
     /// assert_eq!(t.column_kind(3), (ColumnKind::Text, 0));
     /// ```
     pub fn column_kind(&self, c: usize) -> (ColumnKind, usize) {
-        use super::dates::{detect_order, parse_date};
+        let kinds = self.kinds.0.get_or_init(|| {
+            (0..self.columns.len())
+                .map(|c| self.compute_kind(c))
+                .collect()
+        });
+        kinds.get(c).copied().unwrap_or((ColumnKind::Empty, 0))
+    }
+
+    fn compute_kind(&self, c: usize) -> (ColumnKind, usize) {
+        use super::dates::{detect_order, parse_date, DateOrder};
         let Some(col) = self.columns.get(c) else {
             return (ColumnKind::Empty, 0);
         };
@@ -434,8 +471,18 @@ impl Table {
         } else if numeric {
             ColumnKind::Number
         } else {
-            let order = detect_order(present());
-            if present().all(|cell| parse_date(cell, order).is_some()) {
+            // The first cell decides cheaply for most text columns (ids, labels) before the
+            // whole column is scanned for the order of its dates.
+            let first_is_date = present().next().is_some_and(|cell| {
+                parse_date(cell, DateOrder::DayFirst).is_some()
+                    || parse_date(cell, DateOrder::MonthFirst).is_some()
+            });
+            let order = if first_is_date {
+                detect_order(present())
+            } else {
+                DateOrder::DayFirst
+            };
+            if first_is_date && present().all(|cell| parse_date(cell, order).is_some()) {
                 ColumnKind::Date
             } else {
                 ColumnKind::Text
@@ -488,18 +535,13 @@ impl Table {
             .enumerate()
             .map(|(c, name)| {
                 let cells = &self.columns[c];
-                let mut missing = 0;
-                let mut numeric = true;
+                let (kind, missing) = self.column_kind(c);
                 let mut distinct: Vec<String> = Vec::new();
                 let mut truncated = false;
                 let mut seen = std::collections::HashSet::new();
                 for cell in cells {
                     if is_missing(cell) {
-                        missing += 1;
                         continue;
-                    }
-                    if numeric && parse_number(cell).is_none() {
-                        numeric = false;
                     }
                     let t = cell.trim();
                     if !seen.contains(t) {
@@ -507,16 +549,17 @@ impl Table {
                             seen.insert(t.to_string());
                             distinct.push(t.to_string());
                         } else {
+                            // Full, and a value beyond the list was seen: the other cells
+                            // need no looking at (a million-row id column stays cheap).
                             truncated = true;
+                            break;
                         }
                     }
                 }
-                let kind = if missing == cells.len() {
-                    "empty"
-                } else if numeric {
-                    "number"
-                } else {
-                    "text"
+                let kind = match kind {
+                    ColumnKind::Empty => "empty",
+                    ColumnKind::Integer | ColumnKind::Number => "number",
+                    ColumnKind::Date | ColumnKind::Text => "text",
                 };
                 ColumnInfo {
                     name: name.clone(),
