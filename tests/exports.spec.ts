@@ -269,7 +269,7 @@ const EUROPEAN = [
   '5;49;15,5;0;Bras A;1.100,0;aucune',
   '6;75;4,5;1;Bras B;876,5;aucune',
   '7;61;9,0;1;Bras A;1.050,0;aucune',
-  '8;69;11,25;0;Bras B;1.999,0;aucune',
+  '8;69;11,25;0;Bras B;1.999,0;<img src=x onerror=alert(1)>',
 ].join('\r\n');
 
 test('a semicolon CSV with decimal commas in Windows-1252 is read as such; overriding the reading changes it', async ({ page }) => {
@@ -306,6 +306,9 @@ test('a semicolon CSV with decimal commas in Windows-1252 is read as such; overr
     await expect(preview.locator('thead th').nth(3)).toContainText('durée_mois'); // after the Line column
     await expect(preview.locator('thead th').nth(3)).toContainText('number');
     await expect(preview.locator('tbody tr').first().locator('td').nth(6)).toHaveText('aucune');
+    // Cells are text, never markup.
+    await expect(preview.locator('tbody tr').last().locator('td').nth(6)).toHaveText('<img src=x onerror=alert(1)>');
+    await expect(preview.locator('img')).toHaveCount(0);
     await screenshot(page, '31-european-preview');
   }
 
@@ -340,6 +343,12 @@ test('a semicolon CSV with decimal commas in Windows-1252 is read as such; overr
   // Forced to what was detected: read, analysed, and recorded in the settings.
   await afterAnalysis(page, () => delimiter.selectOption(';'));
   await expect(page.locator('#alert')).toBeEmpty();
+  // No thousands separator: "1.234,5" is no longer a number.
+  const thousands = page.getByLabel('Thousands separator', { exact: true });
+  await afterAnalysis(page, () => thousands.selectOption('none'));
+  await expect(page.getByLabel('Time', { exact: true }).locator('option', { hasText: 'poids_g' })).toHaveText('poids_g (F, text)');
+  await afterAnalysis(page, () => thousands.selectOption('point'));
+  await expect(page.getByLabel('Time', { exact: true }).locator('option', { hasText: 'poids_g' })).toHaveText('poids_g (F, number)');
   expect((await tableCells(page, 'endpoint-0')).map((r) => r.slice(0, 3))).toContainEqual(['Overall', '8', '5']);
 
   // The settings file records the reading; the CLI reads the file the same way.
