@@ -33,7 +33,7 @@ function walk(dir) {
 const files = walk(root)
   .filter((path) => !skipped(path))
   .sort();
-for (const needed of ['index.html', 'js/main.js', 'js/worker.js', 'pkg/survcalc_bg.wasm']) {
+for (const needed of ['index.html', 'js/main.js', 'js/worker.js', 'pkg/survcalc_bg.wasm', 'pkg-core/survcalc_bg.wasm']) {
   if (!files.includes(needed)) {
     console.error(`service-worker: ${needed} is missing from ${root}; build the page first`);
     process.exit(1);

@@ -93,14 +93,14 @@ test('after one visit the page opens and analyses a file offline', async ({ page
 
   // Everything the page, its worker and the engine loaded came from the service worker's cache.
   const urls = responses.map((r) => new URL(r.url()).pathname);
-  expect(urls).toEqual(expect.arrayContaining(['/', '/js/main.js', '/js/worker.js', '/pkg/survcalc_bg.wasm']));
+  expect(urls).toEqual(expect.arrayContaining(['/', '/js/main.js', '/js/worker.js', '/pkg-core/survcalc_bg.wasm']));
   expect(responses.filter((r) => !r.fromServiceWorker()).map((r) => r.url())).toEqual([]);
   await context.setOffline(false);
 });
 
 test('the service worker lists exactly the page\'s files, and any change gives it a new version', () => {
   const built = workerInfo(readFileSync(join(ROOT, 'www', 'sw.js'), 'utf8'));
-  expect(built.files).toEqual(expect.arrayContaining(['index.html', 'style.css', 'js/main.js', 'js/worker.js', 'pkg/survcalc.js', 'pkg/survcalc_bg.wasm', 'manifest.webmanifest', 'icon.svg']));
+  expect(built.files).toEqual(expect.arrayContaining(['index.html', 'style.css', 'js/main.js', 'js/worker.js', 'pkg/survcalc.js', 'pkg/survcalc_bg.wasm', 'pkg-core/survcalc.js', 'pkg-core/survcalc_bg.wasm', 'manifest.webmanifest', 'icon.svg']));
   // Not the sources, the template, the worker itself or type declarations; never data.
   expect(built.files.filter((f) => f.startsWith('src/') || /\.ts$|^sw(-template)?\.js$|tsconfig/.test(f))).toEqual([]);
   expect(built.files.filter((f) => f.startsWith('example/'))).toEqual(['example/netg3_example.csv']);

@@ -2,7 +2,28 @@
 // core. Requests are answered in order. When the worker dies (a trap in the core, or an
 // uncaught error), every pending request fails with `EngineCrash`, a fresh worker is started and
 // `onRestart` is called so that the page can re-open its file and re-apply its settings.
-import type { ReplyMessage, RequestMessage, RequestType, Requests } from './protocol.js';
+import type { ReplyMessage, RequestMessage, RequestType, Requests, WorkerTiming } from './protocol.js';
+
+/** One timed step of the page: a request answered by the worker, or the page's own reading of a
+ * file. `ms` is the page's wall time (including the transfer to and from the worker). */
+export interface Timing {
+  op: string;
+  ms: number;
+  /** The worker's own time and stages, for requests. */
+  workerMs?: number;
+  stages?: Record<string, number>;
+  memoryBytes?: number;
+}
+
+/** The last timings, oldest first (window.survcalcTimings, read by scripts/bench-browser.mjs). */
+export const timings: Timing[] = [];
+const MAX_TIMINGS = 200;
+
+export function recordTiming(timing: Timing): void {
+  timings.push(timing);
+  if (timings.length > MAX_TIMINGS) timings.splice(0, timings.length - MAX_TIMINGS);
+}
+(globalThis as unknown as { survcalcTimings: Timing[] }).survcalcTimings = timings;
 
 /** A request failed because the worker stopped; a new worker is already starting. */
 export class EngineCrash extends Error {}
@@ -15,6 +36,8 @@ const MAX_START_ATTEMPTS = 3;
 
 interface Pending {
   message: RequestMessage;
+  /** performance.now() when the request was posted. */
+  sent: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -46,7 +69,7 @@ export class Engine {
     const id = this.nextId++;
     const message = { id, type, body: request } as RequestMessage;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { message, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { message, sent: performance.now(), resolve: resolve as (value: unknown) => void, reject });
       // Structured clone: the page keeps its own copy of the file's bytes for a restart.
       worker.postMessage(message);
     });
@@ -75,6 +98,7 @@ export class Engine {
     const pending = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     if (reply.ok) {
+      if (pending !== undefined) record(pending, reply.timing);
       pending?.resolve(reply.value);
       return;
     }
@@ -108,4 +132,14 @@ export class Engine {
     if (canRestart) this.onRestart(message);
     else this.onGiveUp(message);
   }
+}
+
+function record(pending: Pending, timing: WorkerTiming | undefined): void {
+  recordTiming({
+    op: pending.message.type,
+    ms: performance.now() - pending.sent,
+    workerMs: timing?.ms,
+    stages: timing?.stages,
+    memoryBytes: timing?.memoryBytes,
+  });
 }

@@ -13,7 +13,7 @@ import {
   syncChecklist,
 } from './controls.js';
 import { byId, el, messageOf } from './dom.js';
-import { Engine, EngineCrash } from './engine.js';
+import { Engine, EngineCrash, recordTiming } from './engine.js';
 import { registerServiceWorker } from './offline.js';
 import { svgToPng } from './png.js';
 import type { Analysed, EndpointFigures, Export, Figure } from './protocol.js';
@@ -723,7 +723,9 @@ async function openData(source: Source, keep: Settings | null = null): Promise<b
 async function openFile(file: File): Promise<void> {
   let bytes: Uint8Array;
   try {
+    const t0 = performance.now();
     bytes = new Uint8Array(await file.arrayBuffer());
+    recordTiming({ op: 'read', ms: performance.now() - t0 });
   } catch (error) {
     showError(`Could not read ${file.name}: ${messageOf(error)}`);
     return;

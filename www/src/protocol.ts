@@ -56,8 +56,16 @@ export type RequestType = keyof Requests;
 export type RequestMessage = { [K in RequestType]: { id: number; type: K; body: Requests[K]['request'] } }[RequestType];
 
 export type ReplyMessage =
-  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: true; value: unknown; timing?: WorkerTiming }
   /** `fatal`: the core trapped (a WebAssembly RuntimeError); the worker closes itself and the
    * page starts a new one. */
   | { id: number; ok: false; message: string; fatal: boolean };
 
+/** How long the worker took to answer (milliseconds of its own clock), by named stage where the
+ * request has several (an analysis: `analysis`, `figures`), and the WebAssembly memory in use
+ * afterwards. */
+export interface WorkerTiming {
+  ms: number;
+  stages: Record<string, number>;
+  memoryBytes: number;
+}

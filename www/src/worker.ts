@@ -1,7 +1,7 @@
 // The calculation engine's thread: loads the WebAssembly core and holds the open file (the
 // core's Workspace), so that the page stays responsive while the core works. It answers the
 // requests of engine.ts one at a time, in order; it computes nothing itself.
-import init, { parse_settings, Workspace } from '../pkg/survcalc.js';
+import initFirst, * as firstModule from '../pkg-core/survcalc.js';
 import type { Analysed, EndpointFigures, Export, Figure, Opened, ReplyMessage, RequestMessage } from './protocol.js';
 import type { Preview, ReadOptions, Settings, WorkspaceApi } from './types.js';
 
@@ -12,8 +12,31 @@ const scope = globalThis as unknown as {
   close(): void;
 };
 
-const ready = init();
+/** The core's two builds: the first module (pkg-core/, half the size) reads CSV and TSV; the
+ * full module (pkg/) also reads workbooks and is loaded only when the user opens one. Both have
+ * the same API; a Workspace keeps working with the module that made it. */
+type CoreModule = typeof firstModule;
+let core: CoreModule = firstModule;
+/** The modules' memories, for the peak memory the page reports (it only grows). */
+const memories: WebAssembly.Memory[] = [];
+
+const ready = initFirst().then((module) => {
+  memories.push(module.memory);
+});
 ready.catch(() => undefined); // reported to the page with the first request (see `handle`)
+
+/** Loads the full module (workbooks) once, and makes it the one used from now on. */
+async function useFullModule(): Promise<void> {
+  if (core.reads_workbooks()) return;
+  const full = await import('../pkg/survcalc.js');
+  memories.push((await full.default()).memory);
+  core = full;
+}
+
+/** Bytes of WebAssembly memory in use now (the high-water mark: memory never shrinks). */
+function memoryBytes(): number {
+  return memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
+}
 let workspace: WorkspaceApi | null = null;
 
 function messageOf(error: unknown): string {
@@ -24,6 +47,8 @@ function messageOf(error: unknown): string {
 const PREVIEW_ROWS = 20;
 
 function open(bytes: Uint8Array, fileName: string, sheet: string | null, options: ReadOptions | null): Opened {
+  const { Workspace } = core;
+  const canOverride = true;
   const next = (
     options !== null
       ? Workspace.open_with(bytes, fileName, { ...options, sheet })
@@ -33,7 +58,7 @@ function open(bytes: Uint8Array, fileName: string, sheet: string | null, options
   ) as unknown as WorkspaceApi;
   try {
     const preview: Preview | null = typeof next.preview === 'function' ? next.preview(PREVIEW_ROWS) : null;
-    const opened = { columns: next.columns(), detected: next.detected(), guessed: next.guess_settings(), preview, canOverride: true };
+    const opened = { columns: next.columns(), detected: next.detected(), guessed: next.guess_settings(), preview, canOverride };
     // Only a file that opened replaces the previous one.
     workspace?.free();
     workspace = next;
@@ -59,14 +84,21 @@ function figure(draw: () => string): Figure {
   }
 }
 
+/** Milliseconds of the named stages of the request being answered (for the page's timings). */
+let stages: Record<string, number> = {};
+
 function analyze(settings: Settings): Analysed {
   const ws = currentWorkspace();
+  const t0 = performance.now();
   const report = ws.analyze(settings);
+  const t1 = performance.now();
+  stages.analysis = t1 - t0;
   const figures: EndpointFigures[] = report.endpoints.map((_, i) => ({
     km: figure(() => ws.km_svg(i)),
     forest: ws.forest_svg(i) ?? null,
   }));
   const waterfall = settings.waterfall === null ? null : figure(() => ws.waterfall_svg() ?? '');
+  stages.figures = performance.now() - t1;
   return { report, figures, waterfall };
 }
 
@@ -95,7 +127,7 @@ function run(request: RequestMessage): unknown {
     case 'levels':
       return currentWorkspace().levels(request.body.column);
     case 'parseSettings':
-      return parse_settings(request.body.text) as Settings;
+      return core.parse_settings(request.body.text) as Settings;
     case 'analyze':
       return analyze(request.body.settings);
     case 'export':
@@ -106,12 +138,17 @@ function run(request: RequestMessage): unknown {
 async function handle(request: RequestMessage): Promise<void> {
   try {
     await ready;
+    if (request.type === 'open' && core.is_workbook(request.body.bytes)) await useFullModule();
   } catch (error) {
     scope.postMessage({ id: request.id, ok: false, message: `the WebAssembly module did not load (${messageOf(error)})`, fatal: false });
     return;
   }
+  stages = {};
+  const t0 = performance.now();
   try {
-    scope.postMessage({ id: request.id, ok: true, value: run(request) });
+    const value = run(request);
+    const timing = { ms: performance.now() - t0, stages, memoryBytes: memoryBytes() };
+    scope.postMessage({ id: request.id, ok: true, value, timing });
   } catch (error) {
     // A trap (panic, out of memory) leaves the module's memory in an unknown state: report it as
     // fatal and stop; the page starts a fresh worker. Anything else is the core's own message.
@@ -121,6 +158,8 @@ async function handle(request: RequestMessage): Promise<void> {
   }
 }
 
+// One request at a time, in the order received (loading the full module is asynchronous).
+let queue: Promise<void> = Promise.resolve();
 scope.addEventListener('message', (event) => {
-  void handle(event.data);
+  queue = queue.then(() => handle(event.data));
 });
