@@ -218,6 +218,10 @@ const READ_CHOICES: Array<[HTMLSelectElement, 'delimiter' | 'encoding' | 'decima
 
 /** Rows of the data shown in the File panel's preview. */
 const PREVIEW_ROWS_SHOWN = 20;
+/** Columns of the data shown in the preview (a file may have thousands). */
+const PREVIEW_COLUMNS_SHOWN = 60;
+/** The preview on screen (it is rebuilt only for another one). */
+let previewShown: Preview | null = null;
 
 interface State {
   /** The file's bytes stay here too: to read another sheet, and to re-open the file in a new
@@ -842,16 +846,16 @@ function syncRead(s: State): void {
   if (preview === null) return;
   const head = ui.previewTable.tHead;
   const body = ui.previewTable.tBodies[0];
+  if (previewShown === preview) return;
+  previewShown = preview;
   const shown = preview.rows.slice(0, PREVIEW_ROWS_SHOWN);
-  const key = JSON.stringify([preview.columns, shown]);
-  if (ui.previewTable.dataset.key === key) return;
-  ui.previewTable.dataset.key = key;
+  const columns = preview.columns.slice(0, PREVIEW_COLUMNS_SHOWN);
   head?.replaceChildren(
     el(
       'tr',
       {},
       el('th', { scope: 'col' }, 'Line'),
-      ...preview.columns.map((c) =>
+      ...columns.map((c) =>
         el(
           'th',
           { scope: 'col' },
@@ -862,10 +866,13 @@ function syncRead(s: State): void {
     ),
   );
   body?.replaceChildren(
-    ...shown.map((row) => el('tr', {}, el('th', { scope: 'row' }, String(row.line)), ...row.cells.map((cell) => el('td', {}, cell)))),
+    ...shown.map((row) =>
+      el('tr', {}, el('th', { scope: 'row' }, String(row.line)), ...row.cells.slice(0, columns.length).map((cell) => el('td', {}, cell))),
+    ),
   );
-  ui.previewMore.textContent =
-    preview.n_rows > shown.length ? `The first ${shown.length} of ${preview.n_rows} rows as read.` : `All ${preview.n_rows} rows as read.`;
+  const rows = preview.n_rows > shown.length ? `The first ${shown.length} of ${preview.n_rows} rows` : `All ${preview.n_rows} rows`;
+  const more = preview.columns.length > columns.length ? ` (the first ${columns.length} of ${preview.columns.length} columns)` : '';
+  ui.previewMore.textContent = `${rows}${more} as read.`;
 }
 
 /** Reads the file again with the reading choices of the File panel, keeping the settings
