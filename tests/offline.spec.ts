@@ -45,8 +45,7 @@ test('the manifest makes the page installable, and the service worker controls i
   // browser with a profile. (With no manifest the answer is "no-manifest": the check is real.)
   const profile = mkdtempSync(join(tmpdir(), 'survcalc-install-'));
   const browser = await playwright.chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: ['--disable-gpu', '--disable-quic'],
+    ...test.info().project.use.launchOptions, // the configured Chromium
     baseURL,
   });
   try {
