@@ -59,6 +59,11 @@ pub mod limits {
     /// (`crate/tests/hostile`: 3.6 GB of memory before the column limit stopped it).
     pub const MAX_ZIP_RATIO: u64 = 100;
 
+    /// Most cells in a workbook sheet's used area (rows × columns from the first to the last
+    /// used cell): calamine holds the area as a grid of 32-byte cells, so 20 million cells are
+    /// 640 MB (a million rows of 20 columns).
+    pub const MAX_SHEET_CELLS: usize = 20_000_000;
+
     /// The limits in force (tests use small ones).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct Limits {
@@ -66,6 +71,7 @@ pub mod limits {
         pub columns: usize,
         pub rows: usize,
         pub cells: usize,
+        pub sheet_cells: usize,
         pub cell_bytes: usize,
         pub line_bytes: usize,
         pub unzipped_bytes: u64,
@@ -79,6 +85,7 @@ pub mod limits {
                 columns: MAX_COLUMNS,
                 rows: MAX_ROWS,
                 cells: MAX_CELLS,
+                sheet_cells: MAX_SHEET_CELLS,
                 cell_bytes: MAX_CELL_BYTES,
                 line_bytes: MAX_LINE_BYTES,
                 unzipped_bytes: MAX_UNZIPPED_BYTES,

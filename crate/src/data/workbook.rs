@@ -148,6 +148,62 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// Reads a sheet into calamine's dense range. For .xlsx the cells are first read one by one
+/// (as calamine itself does) so that a sheet whose used area is absurd — two cells at A1 and
+/// XFD1048576 make a grid of 17 billion cells — is refused before the grid is allocated.
+/// calamine holds a grid cell in 32 bytes, hence the tighter [`Limits::sheet_cells`].
+fn sheet_range(
+    wb: &mut calamine::Sheets<Cursor<Vec<u8>>>,
+    name: &str,
+    limits: &Limits,
+    label: &str,
+) -> Result<calamine::Range<Data>> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Error::new(
+            ErrorKind::Format,
+            format!("the sheet could not be read ({e})"),
+        )
+        .at(Location::file(label))
+    };
+    let calamine::Sheets::Xlsx(xlsx) = wb else {
+        return wb.worksheet_range(name).map_err(|e| unreadable(&e));
+    };
+    let mut reader = xlsx
+        .worksheet_cells_reader(name)
+        .map_err(|e| unreadable(&e))?;
+    let mut cells = Vec::new();
+    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        let (rows, cols) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
+        if rows * cols > limits.sheet_cells as u64 {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "the sheet's used area spans {rows} rows × {cols} columns ({} cells); survcalc reads sheets of at most {} cells",
+                    rows * cols,
+                    limits.sheet_cells
+                ),
+            )
+            .with_hint("delete stray cells far from the table (Ctrl+End shows the last used cell), copy the table to a new sheet, or save it as CSV")
+            .at(Location {
+                row: Some(r as usize + 1),
+                column_letter: Some(column_letter(c as usize)),
+                ..Location::file(label)
+            }));
+        }
+        cells.push(calamine::Cell::new(
+            (r, c),
+            Data::from(cell.get_value().clone()),
+        ));
+    }
+    Ok(calamine::Range::from_sparse(cells))
+}
+
 /// Whether a cell holds something (as [`cell_text`] would give a non-blank text), without
 /// formatting it.
 fn is_filled(cell: &Data) -> bool {
@@ -187,6 +243,7 @@ pub fn read_workbook_with(bytes: &[u8], file_name: &str, options: &ReadOptions) 
     let sheet = options.sheet.as_deref();
     let mut wb = open(bytes, file_name)?;
     let names = wb.sheet_names();
+    let mut pre_read = None;
     let sheet_name = match sheet {
         Some(s) => {
             if !names.iter().any(|n| n == s) {
@@ -200,35 +257,39 @@ pub fn read_workbook_with(bytes: &[u8], file_name: &str, options: &ReadOptions) 
             s.to_string()
         }
         None => {
-            // The first sheet with at least two non-empty rows (a header and data).
+            // The first sheet with at least two non-empty rows (a header and data); its range
+            // is kept, so the sheet is not parsed twice.
             let mut chosen = None;
             for n in &names {
-                if let Ok(r) = wb.worksheet_range(n) {
+                if let Ok(r) = sheet_range(&mut wb, n, limits, file_name) {
                     let rows = r
                         .rows()
                         .filter(|row| row.iter().any(is_filled))
                         .take(2)
                         .count();
                     if rows >= 2 {
-                        chosen = Some(n.clone());
+                        chosen = Some((n.clone(), r));
                         break;
                     }
                 }
             }
-            chosen.or_else(|| names.first().cloned()).ok_or_else(|| {
-                Error::new(ErrorKind::Empty, "the workbook has no sheets")
-                    .at(Location::file(file_name))
-            })?
+            match chosen {
+                Some((n, r)) => {
+                    pre_read = Some(r);
+                    n
+                }
+                None => names.first().cloned().ok_or_else(|| {
+                    Error::new(ErrorKind::Empty, "the workbook has no sheets")
+                        .at(Location::file(file_name))
+                })?,
+            }
         }
     };
     let label = format!("{file_name} [{sheet_name}]");
-    let range = wb.worksheet_range(&sheet_name).map_err(|e| {
-        Error::new(
-            ErrorKind::Format,
-            format!("the sheet could not be read ({e})"),
-        )
-        .at(Location::file(&label))
-    })?;
+    let range = match pre_read {
+        Some(r) => r,
+        None => sheet_range(&mut wb, &sheet_name, limits, &label)?,
+    };
     let (row0, col0) = range
         .start()
         .map_or((0, 0), |(r, c)| (r as usize, c as usize));
@@ -445,6 +506,25 @@ mod tests {
             e.message
         );
         assert_eq!(with(&big, |_| {}).expect("reads").n_rows(), 40_000);
+    }
+
+    #[test]
+    fn a_stray_far_cell_is_refused_before_the_grid_is_allocated() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "time").expect("write");
+        ws.write_number(1, 0, 5.0).expect("write");
+        ws.write_number(1_048_575, 16_383, 1.0).expect("write");
+        let bytes = wb.save_to_buffer().expect("saves");
+        let e = with(&bytes, |_| {}).expect_err("huge area");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert_eq!(e.location.row, Some(1_048_576));
+        assert_eq!(e.location.column_letter.as_deref(), Some("XFD"));
+        assert!(
+            e.message.contains("1048576 rows × 16384 columns"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
