@@ -1737,7 +1737,6 @@ function wireEvents(): void {
 }
 
 async function main(): Promise<void> {
-  registerServiceWorker();
   engine = new Engine(onEngineRestart, onEngineGiveUp);
   wireEvents();
   try {
@@ -1752,6 +1751,8 @@ async function main(): Promise<void> {
   } catch (error) {
     if (!(error instanceof EngineCrash)) showError(`Could not load the example: ${messageOf(error)}. Open a data file to start.`);
   }
+  // Only now: the offline copy's downloads do not compete with the first result.
+  registerServiceWorker();
 }
 
 void main();

@@ -3,7 +3,8 @@
 // network. Only over http(s): a page opened from file:// has no service worker (the single-file
 // build needs none). The worker never sees the data: files are read from disk, never fetched.
 
-/** Registers sw.js once the page has loaded; a failure only means no offline copy. */
+/** Registers sw.js (after the page has loaded); a failure only means no offline copy. The page
+ * calls it once its first result is on screen. */
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return;
   if (location.protocol !== 'https:' && location.protocol !== 'http:') return;
