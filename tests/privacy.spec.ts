@@ -1,7 +1,8 @@
 // Zero egress, checked: the Content-Security-Policy the page and its server declare, a forbidden
 // connection refused by it, the privacy badge, and a full session (example, CSV, workbook, every
-// kind of analysis, every export) in which every request, from the page, its Web Worker or the
-// service worker, is a GET for one of the page's own files.
+// kind of analysis, every export, a settings file loaded, start over, reload) in which every
+// request, from the page, its Web Worker or the service worker, is a GET for one of the page's
+// own files.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Download, Page, Request } from '@playwright/test';
@@ -154,6 +155,9 @@ const KNOWN_EXPORTS = [
   'settings JSON',
 ];
 
+/** Where the last export of each kind was saved. */
+const savedFiles = new Map<string, string>();
+
 /** Clicks every visible, enabled export button (download or print) and returns their kinds. */
 async function exportEverything(page: Page): Promise<Set<string>> {
   // Figures drawn on demand (swimmer plots): open them, and wait until each is drawn.
@@ -189,7 +193,9 @@ async function exportEverything(page: Page): Promise<Set<string>> {
       saved = await download;
     }
     expect(saved, `"${name}" saved a file`).not.toBeNull();
-    expect(statSync((await saved?.path()) ?? '').size, name).toBeGreaterThan(0);
+    const path = (await saved?.path()) ?? '';
+    expect(statSync(path).size, name).toBeGreaterThan(0);
+    savedFiles.set(kind, path);
   }
   return kinds;
 }
@@ -266,6 +272,14 @@ test('a whole session sends nothing anywhere: every request is a GET for one of 
   await expect(page.locator('#alert')).toBeEmpty();
   expect((await tableCells(page, 'endpoint-0'))[0]).toEqual(['Maintained', '11', '7', '31 (18–NR)']);
   for (const kind of await exportEverything(page)) found.add(kind);
+
+  // The settings file just saved, loaded back; then "Start over" (the example again).
+  const settings = savedFiles.get('settings JSON');
+  expect(settings).toBeDefined();
+  await afterAnalysis(page, () => page.getByLabel('Load settings').setInputFiles(settings ?? ''));
+  await expect(page.locator('#alert')).toBeEmpty();
+  await afterAnalysis(page, () => page.getByRole('button', { name: 'Start over' }).click());
+  await expect(page.locator('#source')).toContainText('synthetic');
 
   // A reload (the settings come back from this browser's storage; the data does not).
   await page.reload();
