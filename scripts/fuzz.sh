@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Fuzzes the core with cargo-fuzz (libFuzzer, nightly Rust), one target after another, each for a
+# fixed time, and prints how many inputs each target ran. Not part of CI.
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     # default 600 s each; targets: dates settings csv workbook
+#
+# Needs `rustup toolchain install nightly` and `cargo install cargo-fuzz`. The fuzz package is
+# crate/fuzz (its own workspace and target directory, since it builds with sanitizers). Inputs
+# found interesting are kept in crate/fuzz/corpus/TARGET (not committed), starting from the
+# committed seeds in crate/fuzz/seeds/TARGET; a crash is saved in crate/fuzz/artifacts/TARGET
+# and stops that target. Each target runs in one process (libFuzzer's default, the same as
+# -jobs=1 without moving the output into fuzz-0.log), at low priority.
+set -euo pipefail
+
+cd "$(dirname "$0")/../crate/fuzz"
+seconds="${1:-600}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(dates settings csv workbook)
+
+max_len() {
+  case "$1" in
+    dates) echo 256 ;;
+    settings) echo 4096 ;;
+    csv) echo 16384 ;;
+    workbook) echo 65536 ;;
+    *) echo 4096 ;;
+  esac
+}
+
+mkdir -p logs
+summary=()
+status=0
+for target in "${targets[@]}"; do
+  mkdir -p "corpus/$target" "seeds/$target"
+  log="logs/$target.log"
+  echo "== $target: ${seconds}s (log in crate/fuzz/$log)"
+  set +e
+  nice -n 10 cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+    -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=10 \
+    -rss_limit_mb=2560 -print_final_stats=1 >"$log" 2>&1
+  rc=$?
+  set -e
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+  if [ "$rc" -eq 0 ]; then
+    result="no crash"
+  else
+    result="CRASH (exit $rc): $(ls -t "artifacts/$target" 2>/dev/null | head -1)"
+    status=1
+  fi
+  line="$target: ${runs:-?} executions in ${secs:-$seconds} s, corpus $(ls "corpus/$target" | wc -l) inputs, $result"
+  echo "$line"
+  summary+=("$line")
+done
+echo
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+exit "$status"
