@@ -236,6 +236,8 @@ const dataUrl = (path) => {
   return `data:${type};base64,${readFileSync(join(WWW, path)).toString('base64')}`;
 };
 
+// The markup is changed first, with the inline script and styles kept out of it as placeholders
+// (so that nothing in their text is taken for markup, and their hashes are of what is inlined).
 let html = read('index.html');
 const script = inlineSafe(pageScript, 'script');
 const styles = [];
@@ -243,17 +245,20 @@ let scripts = 0;
 html = html.replace(/[ \t]*<link rel="manifest"[^>]*>\n?/g, '');
 html = html.replace(/<link rel="stylesheet" href="([^"]+)">/g, (_, href) => {
   const css = inlineSafe(read(href), 'style');
-  if (/url\(/.test(css)) fail(`${href} refers to another file (url(…)); embed it first`);
+  if (/url\((?!\s*['"]?data:)/.test(css)) fail(`${href} refers to another file (url(…)); embed it first`);
   styles.push(css);
-  return `<style>${css}</style>`;
+  return `<!--survcalc-style-${styles.length - 1}-->`;
 });
 html = html.replace(/<script type="module" src="js\/main\.js"><\/script>/g, () => {
   scripts += 1;
-  return `<script type="module">${script}</script>`;
+  return '<!--survcalc-script-->';
 });
 if (scripts !== 1) fail('index.html must load js/main.js exactly once, as <script type="module" src="js/main.js">');
 if (/<script\b[^>]*\bsrc=/i.test(html)) fail('index.html loads another script file');
 html = html.replace(/\b(src|href)="(?![a-z]+:|#)([^"]+)"/gi, (_, attr, path) => `${attr}="${dataUrl(path)}"`);
+// Nothing may point outside the file.
+const outside = [...html.matchAll(/\b(?:src|href)="(?!data:|#)([^"]*)"/gi)].map((m) => m[1]);
+if (outside.length > 0) fail(`the file still refers to ${outside.join(', ')}`);
 
 // The policy: the page's own, with 'self' replaced by what the single file needs.
 const CSP_META = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/;
@@ -292,10 +297,9 @@ for (const needed of ['default-src', 'script-src', 'worker-src', 'connect-src', 
 if (!policy.find(([n]) => n === 'img-src').includes('data:')) fail("img-src must allow data: (images are embedded)");
 const csp = policy.map((d) => d.join(' ')).join('; ');
 html = html.replace(CSP_META, () => `<meta http-equiv="Content-Security-Policy" content="${csp}">`);
-
-// Nothing may point outside the file.
-const outside = [...html.matchAll(/\b(?:src|href)="(?!data:|#)([^"]*)"/gi)].map((m) => m[1]);
-if (outside.length > 0) fail(`the file still refers to ${outside.join(', ')}`);
+html = html
+  .replace(/<!--survcalc-style-(\d+)-->/g, (_, i) => `<style>${styles[Number(i)]}</style>`)
+  .replace('<!--survcalc-script-->', () => `<script type="module">${script}</script>`);
 
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, html);
