@@ -70,7 +70,7 @@ test('opening aml.csv and picking roles shows the numbers R gives', async ({ pag
   // R 4.2.2, survival 3.5-3: survfit(Surv(time, status) ~ x, data = aml) — medians 31 (18–NA)
   // and 23 (8–NA), overall 27 (18–48), log CI; survdiff: chisq = 3.4 on 1 df, p = 0.0653.
   const table = page.locator('table[data-table-id="endpoint-0"]');
-  await expect(table.locator('thead th')).toHaveText(['x', 'N', 'Events', 'Median Survival, months (95% CI)']);
+  await expect(table.locator('thead th')).toHaveText(['x', 'N', 'Events', 'Median Survival (95% CI)']);
   expect(await tableCells(page, 'endpoint-0')).toEqual([
     ['Maintained', '11', '7', '31 (18–NR)'],
     ['Nonmaintained', '12', '11', '23 (8–NR)'],

@@ -192,10 +192,13 @@ pub fn km_svg(ep: &EndpointReport, opts: &KmPlotOptions, p_style: PStyle) -> Str
         Some(g) => format!("{} by {g}", ep.name),
         None => ep.name.clone(),
     });
-    let x_label = opts
-        .x_label
-        .clone()
-        .unwrap_or_else(|| format!("Time ({})", ep.time_unit));
+    let x_label = opts.x_label.clone().unwrap_or_else(|| {
+        if ep.time_unit.is_empty() {
+            "Time".to_string()
+        } else {
+            format!("Time ({})", ep.time_unit)
+        }
+    });
     let y_label = opts.y_label.clone().unwrap_or_else(|| {
         if flip {
             format!("Cumulative incidence ({})", ep.name)

@@ -345,7 +345,10 @@ fn endpoint(
     Ok(EndpointReport {
         name: spec.name.clone(),
         time: spec.time.clone(),
-        time_unit: settings.time_unit_of(spec).name().to_string(),
+        time_unit: settings
+            .time_unit_of(spec)
+            .map(|u| u.name().to_string())
+            .unwrap_or_default(),
         event: spec.event.clone(),
         event_values: cols.event_values,
         group: group.map(|g| g.column.clone()),

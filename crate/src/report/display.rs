@@ -31,14 +31,18 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
             ep.group.clone().unwrap_or_else(|| "Group".to_string()),
             "N".to_string(),
             "Events".to_string(),
-            format!("Median {}, {} ({level} CI)", ep.name, ep.time_unit),
+            format!(
+                "Median {}{} ({level} CI)",
+                ep.name,
+                unit_after_comma(&ep.time_unit)
+            ),
         ];
         for t in &s.landmarks {
             columns.push(format!(
-                "{} at {} {} ({level} CI)",
+                "{} at {}{} ({level} CI)",
                 ep.name,
                 time(Some(*t)),
-                ep.time_unit
+                unit_after_space(&ep.time_unit)
             ));
         }
         let mut rows: Vec<Vec<String>> = ep
@@ -110,8 +114,9 @@ pub fn display_tables(report: &Report) -> Vec<DisplayTable> {
         tables.push(DisplayTable {
             id: format!("conventions-{i}"),
             title: format!(
-                "{}: median, {} ({level} CI) by each tool's convention",
-                ep.name, ep.time_unit
+                "{}: median{} ({level} CI) by each tool's convention",
+                ep.name,
+                unit_after_comma(&ep.time_unit)
             ),
             columns,
             rows,
@@ -413,4 +418,22 @@ pub fn tables_as_text(tables: &[DisplayTable]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// ", months" after a label, or nothing when the unit is not known.
+pub fn unit_after_comma(unit: &str) -> String {
+    if unit.is_empty() {
+        String::new()
+    } else {
+        format!(", {unit}")
+    }
+}
+
+/// " months" after a number, or nothing when the unit is not known.
+pub fn unit_after_space(unit: &str) -> String {
+    if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    }
 }

@@ -79,7 +79,7 @@ pub fn methods_text(report: &Report) -> String {
         let measured: Vec<&crate::report::types::EndpointReport> = report
             .endpoints
             .iter()
-            .filter(|e| e.derivation.is_none())
+            .filter(|e| e.derivation.is_none() && !e.time_unit.is_empty())
             .collect();
         if let Some(first) = measured.first() {
             if measured.iter().all(|e| e.time_unit == first.time_unit) {

@@ -166,22 +166,20 @@ impl Settings {
     }
 
     /// The unit an endpoint's times are in: its dates' unit; else the one chosen; else read
-    /// from the time column's name; else months.
+    /// from the time column's name; else unknown (`None`: labels then name no unit rather than
+    /// guess one — R's `aml` times, in weeks, are in a column called `time`).
     ///
     /// ```
     /// use survcalc::report::{EndpointSpec, Settings};
     /// let spec = EndpointSpec { name: "OS".into(), time: "os_days".into(), event: "os_event".into(),
     ///     event_values: vec![], dates: None, plot: None };
-    /// assert_eq!(Settings::default().time_unit_of(&spec).name(), "days");
+    /// assert_eq!(Settings::default().time_unit_of(&spec).map(|u| u.name()), Some("days"));
     /// ```
-    pub fn time_unit_of(&self, spec: &EndpointSpec) -> TimeUnit {
+    pub fn time_unit_of(&self, spec: &EndpointSpec) -> Option<TimeUnit> {
         if let Some(d) = &spec.dates {
-            return d.unit;
+            return Some(d.unit);
         }
-        if let Some(u) = self.time_unit {
-            return u;
-        }
-        unit_in_name(&spec.time).unwrap_or(TimeUnit::Months)
+        self.time_unit.or_else(|| unit_in_name(&spec.time))
     }
 
     /// The CI transform in force: the one chosen, else the convention's default.
@@ -228,6 +226,24 @@ mod tests {
         assert_eq!(unit_in_name("time"), None);
         // Two units named: unknown.
         assert_eq!(unit_in_name("days_or_months"), None);
+    }
+
+    #[test]
+    fn a_unit_no_one_stated_is_not_guessed() {
+        let spec = |time: &str| EndpointSpec {
+            name: "OS".into(),
+            time: time.into(),
+            event: "status".into(),
+            event_values: vec![],
+            dates: None,
+            plot: None,
+        };
+        let mut s = Settings::default();
+        assert_eq!(s.time_unit_of(&spec("time")), None);
+        assert_eq!(s.time_unit_of(&spec("os_weeks")), Some(TimeUnit::Weeks));
+        s.time_unit = Some(TimeUnit::Years);
+        assert_eq!(s.time_unit_of(&spec("time")), Some(TimeUnit::Years));
+        assert_eq!(s.time_unit_of(&spec("os_weeks")), Some(TimeUnit::Years));
     }
 
     #[test]

@@ -159,7 +159,8 @@ pub struct RowOutcome {
 pub struct EndpointReport {
     pub name: String,
     pub time: String,
-    /// The unit of the times ("months"), for labels: `Settings::time_unit_of`.
+    /// The unit of the times ("months"), for labels: `Settings::time_unit_of`; empty when not
+    /// known (labels then name no unit).
     #[serde(default)]
     pub time_unit: String,
     pub event: String,
