@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Response } from '@playwright/test';
 import { afterAnalysis, expect, FIXTURES, openPage, ROOT, tableCells, test } from './helpers.js';
+import { makeXlsx } from './xlsx.js';
 
 // The default, said explicitly: these tests are about the service worker.
 test.use({ serviceWorkers: 'allow' });
@@ -90,9 +91,27 @@ test('after one visit the page opens and analyses a file offline', async ({ page
   ]);
   await expect(page.locator('figure.plot').first().locator('svg')).toBeVisible();
 
+  // A workbook: the engine then loads its full module (pkg/), from the cache too.
+  const rows = readFileSync(join(FIXTURES, 'aml.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line, i) => line.split(',').map((v) => (i > 0 && /^\d+$/.test(v) ? Number(v) : v)));
+  await afterAnalysis(page, () =>
+    page.getByLabel('Open data file').setInputFiles({
+      name: 'aml.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: makeXlsx([{ name: 'aml', rows }]),
+    }),
+  );
+  await afterAnalysis(page, () => page.getByLabel('Group', { exact: true }).selectOption('x'));
+  await expect(page.locator('#alert')).toBeEmpty();
+  expect((await tableCells(page, 'endpoint-0'))[0]).toEqual(['Maintained', '11', '7', '31 (18–NR)']);
+
   // Everything the page, its worker and the engine loaded came from the service worker's cache.
   const urls = responses.map((r) => new URL(r.url()).pathname);
-  expect(urls).toEqual(expect.arrayContaining(['/', '/js/main.js', '/js/worker.js', '/pkg-core/survcalc_bg.wasm']));
+  expect(urls).toEqual(
+    expect.arrayContaining(['/', '/js/main.js', '/js/worker.js', '/pkg-core/survcalc_bg.wasm', '/pkg/survcalc_bg.wasm']),
+  );
   expect(responses.filter((r) => !r.fromServiceWorker()).map((r) => r.url())).toEqual([]);
   await context.setOffline(false);
 });

@@ -1,12 +1,13 @@
 // The single self-contained file, dist/survcalc.html (built by scripts/single-file.mjs, which
-// scripts/build.sh runs): opened from file:// with the network off, it analyses the example and a
-// CSV, and nothing it does leaves file:, blob: or data: URLs.
+// scripts/build.sh runs): opened from file:// with the network off, it analyses the example, a
+// CSV and a workbook, and nothing it does leaves file:, blob: or data: URLs.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
 import { FIXTURES, ROOT, tableCells } from './helpers.js';
+import { makeXlsx } from './xlsx.js';
 
 const FILE = join(ROOT, 'dist', 'survcalc.html');
 const LOCAL = /^(file|blob|data):/;
@@ -72,6 +73,23 @@ test('from file:// with no network: the example, then a CSV, with the numbers R 
   ]);
   const km = page.locator('figure.plot').filter({ hasText: 'Kaplan–Meier estimate' }).locator('svg');
   await expect(km.locator('path.km-curve')).toHaveCount(2);
+
+  // A workbook (the served page loads a second module for these; here the one module reads both).
+  const rows = readFileSync(join(FIXTURES, 'aml.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line, i) => line.split(',').map((v) => (i > 0 && /^\d+$/.test(v) ? Number(v) : v)));
+  await afterAnalysis(page, () =>
+    page.getByLabel('Open data file').setInputFiles({
+      name: 'aml.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: makeXlsx([{ name: 'aml', rows }]),
+    }),
+  );
+  await expect(page.locator('#source')).toContainText('aml.xlsx');
+  await afterAnalysis(page, () => page.getByLabel('Group', { exact: true }).selectOption('x'));
+  await expect(page.locator('#alert')).toBeEmpty();
+  expect((await tableCells(page, 'endpoint-0'))[0]).toEqual(['Maintained', '11', '7', '31 (18–NR)']);
 
   // The report downloads (a blob: URL, made and read on this computer).
   const download = page.waitForEvent('download');
