@@ -54,7 +54,7 @@ impl Column {
     /// most [`super::limits::MAX_FILE_BYTES`], workbooks of at most
     /// [`super::limits::MAX_UNZIPPED_BYTES`] unzipped).
     pub fn push(&mut self, cell: &str) {
-        if self.len % BLOCK == 0 {
+        if self.len.is_multiple_of(BLOCK) {
             let start = u32::try_from(self.text.len())
                 .expect("a column's text stays under 4 GiB (the readers' size limits)");
             self.starts.push(start);
