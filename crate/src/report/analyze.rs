@@ -36,10 +36,25 @@ pub const QUANTILE_PROBS: [f64; 3] = [0.25, 0.5, 0.75];
 /// `Settings` for contradictory or incomplete settings; `MissingColumn` / `Value` naming the
 /// row, column and value of a cell that cannot be used; `Data` when no rows remain.
 pub fn analyze(table: &Table, settings: &Settings) -> Result<Report> {
-    run(table, settings).map_err(|e| e.in_file(&table.file_name))
+    analyze_with_stages(table, settings, &mut |_| {})
 }
 
-fn run(full_table: &Table, settings: &Settings) -> Result<Report> {
+/// As [`analyze`], calling `stage` with a short name as each stage of the work ends ("subset",
+/// "columns", "Survival: curves", "Survival: tests", "Survival: cox multivariable", …,
+/// "response", "cohort", "methods and tables"). The CLI's `--timings` reads a clock there; the
+/// core itself never does (wasm32 has no clock of its own).
+///
+/// # Errors
+/// As [`analyze`].
+pub fn analyze_with_stages(
+    table: &Table,
+    settings: &Settings,
+    stage: &mut dyn FnMut(&str),
+) -> Result<Report> {
+    run(table, settings, stage).map_err(|e| e.in_file(&table.file_name))
+}
+
+fn run(full_table: &Table, settings: &Settings, stage: &mut dyn FnMut(&str)) -> Result<Report> {
     // Rows outside the subset are dropped first and listed among each endpoint's exclusions.
     let reasons = subset_reasons(full_table, &settings.subset)?;
     let outside: Vec<Exclusion> = reasons
@@ -115,6 +130,7 @@ fn run(full_table: &Table, settings: &Settings) -> Result<Report> {
         None => None,
     };
     let w = weights(table, settings)?;
+    stage("subset and columns");
 
     let mut endpoints = Vec::new();
     for spec in &settings.endpoints {
@@ -126,6 +142,7 @@ fn run(full_table: &Table, settings: &Settings) -> Result<Report> {
             strata.as_ref(),
             cluster.as_ref(),
             w.as_deref(),
+            stage,
         )?;
         if !outside.is_empty() {
             ep.n_rows = full_table.n_rows();
@@ -146,6 +163,7 @@ fn run(full_table: &Table, settings: &Settings) -> Result<Report> {
         )?),
         None => None,
     };
+    stage("response");
     let variables = match &settings.cohort {
         Some(v) => v.clone(),
         None => default_variables(table, settings),
@@ -160,6 +178,7 @@ fn run(full_table: &Table, settings: &Settings) -> Result<Report> {
             w.as_deref(),
         )?)
     };
+    stage("cohort");
     let mut report = Report {
         software: Software {
             name: "survcalc".to_string(),
@@ -176,9 +195,11 @@ fn run(full_table: &Table, settings: &Settings) -> Result<Report> {
     };
     report.methods = super::methods::methods_text(&report);
     report.display.tables = display_tables(&report);
+    stage("methods and tables");
     Ok(report)
 }
 
+#[expect(clippy::too_many_arguments, reason = "internal step of run()")]
 fn endpoint(
     table: &Table,
     settings: &Settings,
@@ -187,7 +208,9 @@ fn endpoint(
     strata: Option<&Factor>,
     cluster: Option<&Factor>,
     w: Option<&[Option<f64>]>,
+    stage: &mut dyn FnMut(&str),
 ) -> Result<EndpointReport> {
+    let mut stage = |what: &str| stage(&format!("{}: {what}", spec.name));
     let (cols, derivation) = match &spec.dates {
         Some(d) => {
             let (cols, log) = derive(table, d)?;
@@ -279,16 +302,19 @@ fn endpoint(
                 .fold(f64::INFINITY, f64::min)
         }
     });
-    let pooled = curve("pooled", &sample, settings, tau);
-    let curves: Vec<Curve> = match group {
+    stage("rows");
+    // Each curve is fitted once; the conventions' medians below reuse the fits.
+    let (pooled, pooled_km) = curve("pooled", &sample, settings, tau);
+    let (curves, group_kms): (Vec<Curve>, Vec<KaplanMeier>) = match group {
         Some(g) => g
             .levels
             .iter()
             .zip(&group_rows)
             .map(|(name, rows)| curve(name, &sample.subset(rows), settings, tau))
-            .collect(),
-        None => Vec::new(),
+            .unzip(),
+        None => (Vec::new(), Vec::new()),
     };
+    stage("curves");
     let mut tests = Vec::new();
     let mut pairwise = Vec::new();
     let mut cox_reports = Vec::new();
@@ -308,6 +334,7 @@ fn endpoint(
         if settings.pairwise {
             pairwise = pairwise_tests(&sample, &codes, g, stratum_codes.as_deref());
         }
+        stage("tests");
         if g.levels.len() >= 2 {
             cox_reports.push(cox_model(
                 "univariable",
@@ -320,6 +347,7 @@ fn endpoint(
                 strata,
                 cluster,
             )?);
+            stage("cox univariable");
         }
     }
     let covariates: Vec<String> = settings
@@ -340,8 +368,15 @@ fn endpoint(
             strata,
             cluster,
         )?);
+        stage("cox multivariable");
     }
-    let conventions = conventions_of(&sample, &group_rows, group, settings.conf_level);
+    let mut kms: Vec<(String, KaplanMeier)> = match group {
+        Some(g) => g.levels.iter().cloned().zip(group_kms).collect(),
+        None => Vec::new(),
+    };
+    kms.push(("pooled".to_string(), pooled_km));
+    let conventions = conventions_of(&kms, settings.conf_level);
+    stage("conventions");
     Ok(EndpointReport {
         name: spec.name.clone(),
         time: spec.time.clone(),
@@ -376,19 +411,8 @@ fn endpoint(
 }
 
 /// The medians of every curve under each tool's convention and default transform.
-fn conventions_of(
-    sample: &Sample,
-    group_rows: &[Vec<usize>],
-    group: Option<&Factor>,
-    conf_level: f64,
-) -> Vec<ConventionReport> {
-    let mut curves: Vec<(String, KaplanMeier)> = Vec::new();
-    if let Some(g) = group {
-        for (name, rows) in g.levels.iter().zip(group_rows) {
-            curves.push((name.clone(), KaplanMeier::fit(&sample.subset(rows))));
-        }
-    }
-    curves.push(("pooled".to_string(), KaplanMeier::fit(sample)));
+/// `curves`: each group's Kaplan–Meier fit, then the pooled one.
+fn conventions_of(curves: &[(String, KaplanMeier)], conf_level: f64) -> Vec<ConventionReport> {
     Convention::ALL
         .iter()
         .map(|&c| {
@@ -417,7 +441,8 @@ fn conventions_of(
         .collect()
 }
 
-fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> Curve {
+/// One curve of the report, and its Kaplan–Meier fit.
+fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> (Curve, KaplanMeier) {
     let km = KaplanMeier::fit(sample);
     let conf_type = settings.effective_conf_type();
     let z = z_value(settings.conf_level);
@@ -468,7 +493,7 @@ fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> Curve {
             std_err: r.std_err,
         }
     });
-    Curve {
+    let curve = Curve {
         group: name.to_string(),
         n: km.n,
         events: km.events,
@@ -482,7 +507,8 @@ fn curve(name: &str, sample: &Sample, settings: &Settings, tau: f64) -> Curve {
             upper: fu.upper,
         },
         steps,
-    }
+    };
+    (curve, km)
 }
 
 #[allow(clippy::too_many_arguments)]

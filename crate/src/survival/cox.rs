@@ -581,9 +581,13 @@ fn validate(data: &CoxData, opts: &CoxOptions) -> Result<(), String> {
 /// equal to the smaller one.
 fn timefix(time: &[f64]) -> Vec<f64> {
     let tol = f64::EPSILON.sqrt();
-    let mut y: Vec<f64> = time.to_vec();
-    y.sort_by(f64::total_cmp);
-    y.dedup();
+    // sorted distinct values, as sort + dedup would give them (radix order: linear time)
+    let mut y: Vec<f64> = Vec::new();
+    for i in super::order::order_f64(time) {
+        if y.last() != Some(&time[i]) {
+            y.push(time[i]);
+        }
+    }
     if y.len() < 2 {
         return time.to_vec();
     }

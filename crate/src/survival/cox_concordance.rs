@@ -149,38 +149,39 @@ pub fn concordance(
     }
     let st = |i: usize| strata.map_or(0, |s| s[i]);
 
-    // ranks of the score (exact ties share a rank)
-    let mut by_score: Vec<(f64, usize)> = (0..n).map(|i| (score[i], i)).collect();
-    by_score.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // ranks of the score (exact ties share a rank), from a stable radix sort
+    let by_score = super::order::order_f64(score);
     let mut rank_of = vec![0usize; n];
     let mut m = 0;
     for k in 0..n {
-        if k > 0 && by_score[k].0 != by_score[k - 1].0 {
+        if k > 0 && score[by_score[k]] != score[by_score[k - 1]] {
             m += 1;
         }
-        rank_of[by_score[k].1] = m;
+        rank_of[by_score[k]] = m;
     }
     drop(by_score);
     let m = if n == 0 { 0 } else { m + 1 };
 
-    // R: order(strata, -time, status, risk); rows are then handled by sorted position
-    let mut keys: Vec<(usize, f64, bool, usize, usize)> = (0..n)
-        .map(|i| (st(i), time[i], event[i], rank_of[i], i))
-        .collect();
-    keys.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| b.1.total_cmp(&a.1))
-            .then_with(|| a.2.cmp(&b.2))
-            .then_with(|| a.3.cmp(&b.3))
-            .then_with(|| a.4.cmp(&b.4))
-    });
+    // R: order(strata, -time, status, risk); ties in row order. Stable sorts from the least
+    // significant key up (each a radix or counting pass), all in linear time.
+    let mut order: Vec<usize> = (0..n).collect();
+    {
+        let rank_keys: Vec<u64> = rank_of.iter().map(|&r| r as u64).collect();
+        super::order::refine_by_u64(&mut order, &rank_keys);
+        let status: Vec<usize> = event.iter().map(|&e| usize::from(e)).collect();
+        super::order::refine_by_label(&mut order, &status);
+        let time_keys: Vec<u64> = time.iter().map(|&t| !super::order::f64_key(t)).collect();
+        super::order::refine_by_u64(&mut order, &time_keys);
+        if let Some(s) = strata {
+            super::order::refine_by_label(&mut order, s);
+        }
+    }
+    let stratum: Vec<usize> = order.iter().map(|&i| st(i)).collect();
+    let t: Vec<f64> = order.iter().map(|&i| time[i]).collect();
+    let ev: Vec<bool> = order.iter().map(|&i| event[i]).collect();
+    let rank: Vec<usize> = order.iter().map(|&i| rank_of[i]).collect();
     drop(rank_of);
-    let stratum: Vec<usize> = keys.iter().map(|k| k.0).collect();
-    let t: Vec<f64> = keys.iter().map(|k| k.1).collect();
-    let ev: Vec<bool> = keys.iter().map(|k| k.2).collect();
-    let rank: Vec<usize> = keys.iter().map(|k| k.3).collect();
-    let row: Vec<usize> = keys.iter().map(|k| k.4).collect();
-    drop(keys);
+    let row = order;
     let w: Vec<f64> = row.iter().map(|&i| weight.map_or(1.0, |w| w[i])).collect();
 
     let mut all = RankTree::new(m);

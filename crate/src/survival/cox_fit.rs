@@ -201,21 +201,16 @@ impl Design {
         let n = time.len();
         let p = x.len();
         let st = |i: usize| strata.map_or(0, |s| s[i]);
-        // sort contiguous keys (faster than an index sort for 1e6 rows); the row index as the
-        // last key makes it equal to R's stable order()
-        let mut keys: Vec<(usize, f64, usize)> = (0..n).map(|i| (st(i), time[i], i)).collect();
-        keys.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| {
-                    if descending {
-                        b.1.total_cmp(&a.1)
-                    } else {
-                        a.1.total_cmp(&b.1)
-                    }
-                })
-                .then(a.2.cmp(&b.2))
-        });
-        let order: Vec<usize> = keys.into_iter().map(|k| k.2).collect();
+        // stable radix sort on time (ascending or descending), then a stable counting sort on
+        // the stratum: R's order(strata, time) with ties in row order, in linear time
+        let mut order = if descending {
+            super::order::order_f64_desc(time)
+        } else {
+            super::order::order_f64(time)
+        };
+        if let Some(s) = strata {
+            super::order::refine_by_label(&mut order, s);
+        }
         let w = |i: usize| weight.map_or(1.0, |w| w[i]);
         let mut means = vec![0.0; p];
         let mut scale = vec![1.0; p];

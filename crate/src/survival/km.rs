@@ -69,8 +69,7 @@ impl KaplanMeier {
     /// assert_eq!(km.steps[2].surv, 0.0);
     /// ```
     pub fn fit(sample: &Sample) -> KaplanMeier {
-        let order = sample.order();
-        Self::fit_ordered(sample, &order)
+        Self::fit_ordered(sample, sample.order())
     }
 
     /// Fits the curve using a precomputed order of `sample` by time.

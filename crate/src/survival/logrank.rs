@@ -127,13 +127,24 @@ pub fn weighted_test(
     for i in 0..sample.len() {
         n_group[group[i]] += sample.weight(i);
     }
-    let n_strata = strata.map_or(1, |s| s.iter().copied().max().map_or(1, |m| m + 1));
-    let mut by_stratum: Vec<Vec<usize>> = vec![Vec::new(); n_strata];
-    for i in 0..sample.len() {
-        by_stratum[strata.map_or(0, |s| s[i])].push(i);
+    // Rows by stratum, then time (ties in row order): the sample's order, split by a stable
+    // counting sort on the stratum.
+    let mut sorted = sample.order().to_vec();
+    if let Some(s) = strata {
+        super::order::refine_by_label(&mut sorted, s);
     }
-    for rows in &mut by_stratum {
-        rows.sort_by(|&a, &b| sample.time[a].total_cmp(&sample.time[b]));
+    let mut by_stratum: Vec<&[usize]> = Vec::new();
+    let mut start = 0;
+    while start < sorted.len() {
+        let label = strata.map_or(0, |s| s[sorted[start]]);
+        let mut end = start + 1;
+        while end < sorted.len() && strata.map_or(0, |s| s[sorted[end]]) == label {
+            end += 1;
+        }
+        by_stratum.push(&sorted[start..end]);
+        start = end;
+    }
+    for rows in by_stratum {
         let mut at_risk = vec![0.0; k];
         for &i in rows.iter() {
             at_risk[group[i]] += sample.weight(i);

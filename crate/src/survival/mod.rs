@@ -21,6 +21,7 @@ pub mod followup;
 pub mod km;
 pub mod landmark;
 pub mod logrank;
+pub(crate) mod order;
 pub mod quantile;
 pub mod quantile_conventions;
 pub mod rmst;
@@ -36,12 +37,23 @@ pub mod rmst;
 /// assert_eq!(t, vec![1.0, 1.0, 2.0]);
 /// ```
 pub fn aeq_times(times: &[f64]) -> Vec<f64> {
+    aeq_sorted(times, &order::order_f64(times)).unwrap_or_else(|| times.to_vec())
+}
+
+/// [`aeq_times`] given the order of `times` ([`order::order_f64`]); `None` when no time
+/// changes.
+fn aeq_sorted(times: &[f64], order: &[usize]) -> Option<Vec<f64>> {
     let tol = crate::survival::quantile::R_QUANTILE_TOLERANCE;
-    let mut y: Vec<f64> = times.iter().copied().filter(|t| t.is_finite()).collect();
-    y.sort_by(f64::total_cmp);
-    y.dedup();
+    // the sorted distinct finite times, as sort + dedup would give them
+    let mut y: Vec<f64> = Vec::new();
+    for &i in order {
+        let t = times[i];
+        if t.is_finite() && y.last() != Some(&t) {
+            y.push(t);
+        }
+    }
     if y.len() < 2 {
-        return times.to_vec();
+        return None;
     }
     let mean_abs = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
     let mut cuts = vec![y[0]];
@@ -55,27 +67,35 @@ pub fn aeq_times(times: &[f64]) -> Vec<f64> {
         }
     }
     if !any_tied {
-        return times.to_vec();
+        return None;
     }
-    times
-        .iter()
-        .map(|&t| {
-            if !t.is_finite() {
-                return t;
-            }
-            // findInterval: the largest cut ≤ t
-            let i = cuts.partition_point(|&c| c <= t);
-            cuts[i.saturating_sub(1)]
-        })
-        .collect()
+    Some(
+        times
+            .iter()
+            .map(|&t| {
+                if !t.is_finite() {
+                    return t;
+                }
+                // findInterval: the largest cut ≤ t
+                let i = cuts.partition_point(|&c| c <= t);
+                cuts[i.saturating_sub(1)]
+            })
+            .collect(),
+    )
 }
 
 /// Right-censored observations: time, event indicator and optional frequency weights.
+///
+/// The rows' order by time is computed once, when the sample is built, and shared by every
+/// estimator ([`Sample::order`]): build samples with [`Sample::new`] (or [`Sample::subset`],
+/// [`Sample::reversed`]) and do not change `time` afterwards.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sample {
     pub time: Vec<f64>,
     pub event: Vec<bool>,
     pub weights: Option<Vec<f64>>,
+    /// Row indices by increasing time, ties in row order (a function of `time`).
+    order: Vec<usize>,
 }
 
 impl Sample {
@@ -83,11 +103,20 @@ impl Sample {
     /// as R's estimators do by default (`timefix = TRUE`).
     pub fn new(time: Vec<f64>, event: Vec<bool>, weights: Option<Vec<f64>>) -> Sample {
         debug_assert_eq!(time.len(), event.len());
-        let time = aeq_times(&time);
+        let mut order = order::order_f64(&time);
+        let time = match aeq_sorted(&time, &order) {
+            Some(fixed) => {
+                // newly tied rows go in row order
+                order = order::order_f64(&fixed);
+                fixed
+            }
+            None => time,
+        };
         Sample {
             time,
             event,
             weights,
+            order,
         }
     }
 
@@ -105,22 +134,37 @@ impl Sample {
         self.weights.as_ref().map_or(1.0, |w| w[i])
     }
 
-    /// Row indices sorted by time (stable).
-    pub fn order(&self) -> Vec<usize> {
-        let mut idx: Vec<usize> = (0..self.time.len()).collect();
-        idx.sort_by(|&a, &b| self.time[a].total_cmp(&self.time[b]));
-        idx
+    /// Row indices sorted by time (stable: tied rows in row order).
+    pub fn order(&self) -> &[usize] {
+        &self.order
     }
 
     /// The rows `rows`, as a new sample.
     pub fn subset(&self, rows: &[usize]) -> Sample {
+        let time: Vec<f64> = rows.iter().map(|&i| self.time[i]).collect();
+        // Rows in increasing order keep their relative order, so the subset's order is this
+        // sample's order restricted to them (no new sort).
+        let order = if rows.windows(2).all(|w| w[0] < w[1]) {
+            let mut new_index = vec![usize::MAX; self.len()];
+            for (k, &r) in rows.iter().enumerate() {
+                new_index[r] = k;
+            }
+            self.order
+                .iter()
+                .map(|&r| new_index[r])
+                .filter(|&k| k != usize::MAX)
+                .collect()
+        } else {
+            order::order_f64(&time)
+        };
         Sample {
-            time: rows.iter().map(|&i| self.time[i]).collect(),
+            time,
             event: rows.iter().map(|&i| self.event[i]).collect(),
             weights: self
                 .weights
                 .as_ref()
                 .map(|w| rows.iter().map(|&i| w[i]).collect()),
+            order,
         }
     }
 
@@ -130,6 +174,7 @@ impl Sample {
             time: self.time.clone(),
             event: self.event.iter().map(|e| !e).collect(),
             weights: self.weights.clone(),
+            order: self.order.clone(),
         }
     }
 }

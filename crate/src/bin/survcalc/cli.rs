@@ -5,12 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use survcalc::plot::km::km_svg;
+use survcalc::report::analyze::analyze_with_stages;
 use survcalc::report::derive::DateEndpoint;
 use survcalc::report::display::tables_as_text;
 use survcalc::report::format::PStyle;
 use survcalc::report::settings::{Categorical, Convention, ExtraTest};
 use survcalc::report::subset::Condition;
-use survcalc::report::{analyze, EndpointSpec, Settings};
+use survcalc::report::{EndpointSpec, Settings};
 use survcalc::survival::conf::ConfType;
 use survcalc::{Error, ErrorKind};
 
@@ -162,6 +163,46 @@ struct AnalyzeArgs {
     /// Print the JSON report instead of tables.
     #[arg(long)]
     json: bool,
+    /// Print the wall time of each stage (reading, each part of the analysis, output) to
+    /// stderr, one "timing<TAB>stage<TAB>seconds" line each.
+    #[arg(long)]
+    timings: bool,
+}
+
+/// Wall-clock times of the stages of one run, for `--timings`.
+struct Timings {
+    on: bool,
+    last: std::time::Instant,
+    start: std::time::Instant,
+}
+
+impl Timings {
+    fn new(on: bool) -> Timings {
+        let now = std::time::Instant::now();
+        Timings {
+            on,
+            last: now,
+            start: now,
+        }
+    }
+
+    /// Ends a stage: prints the time since the previous one.
+    fn stage(&mut self, name: &str) {
+        let now = std::time::Instant::now();
+        if self.on {
+            eprintln!(
+                "timing\t{name}\t{:.4}",
+                now.duration_since(self.last).as_secs_f64()
+            );
+        }
+        self.last = now;
+    }
+
+    fn total(&self) {
+        if self.on {
+            eprintln!("timing\ttotal\t{:.4}", self.start.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// Parses a kebab-case option value into one of the core's enums.
@@ -399,6 +440,7 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
 }
 
 fn run(args: &AnalyzeArgs) -> Result<String, Error> {
+    let mut timings = Timings::new(args.timings);
     let settings = settings_from(args)?;
     let file_name = args
         .data
@@ -412,7 +454,8 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
         )
     })?;
     let table = survcalc::read_table_with(&bytes, &file_name, &settings.input)?;
-    let report = analyze(&table, &settings)?;
+    timings.stage("read");
+    let report = analyze_with_stages(&table, &settings, &mut |s| timings.stage(s))?;
     if let Some(dir) = &args.figures {
         std::fs::create_dir_all(dir).map_err(|e| {
             Error::new(
@@ -494,11 +537,15 @@ fn run(args: &AnalyzeArgs) -> Result<String, Error> {
             })?;
         }
     }
-    Ok(if args.json {
+    timings.stage("figures and tables");
+    let out = if args.json {
         survcalc::report_json(&report)
     } else {
         tables_as_text(&report.display.tables)
-    })
+    };
+    timings.stage(if args.json { "json" } else { "text" });
+    timings.total();
+    Ok(out)
 }
 
 pub fn main() -> ExitCode {
