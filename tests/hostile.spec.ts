@@ -122,9 +122,11 @@ test.describe('the hostile corpus', () => {
           .toBe(true);
         if ((await runs(page)) > started && (await page.locator('#source').textContent())?.includes(entry.file)) {
           await expect(page.locator('#alert')).toBeEmpty();
+          test.info().annotations.push({ type: 'outcome', description: 'loaded' });
         } else {
           await expectAlertHas(page, entry.parts);
           await expectPreviousStillWorks(page, before);
+          test.info().annotations.push({ type: 'outcome', description: 'refused with a limit message' });
         }
         await expectNoInjection(page);
         return;

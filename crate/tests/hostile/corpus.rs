@@ -468,7 +468,7 @@ pub fn cases() -> Vec<Case> {
     });
     v.push(Case {
         file: "big.csv",
-        about: "a 200 MB file (about 9 million rows)",
+        about: "a 200 MB file (4.9 million rows of 7 columns)",
         content: Content::Stream(write_big),
         settings: good,
         expect: Expect::LoadsOrLimit {
@@ -552,10 +552,11 @@ fn write_long_line(out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n12,1,short\n3,1,short\n")
 }
 
-/// About 200 MB: rows of a time, an event and a 12-character note, written in blocks.
+/// About 200 MB: some 4.9 million rows of a time, an event, a group, an age, a site, a date and a
+/// note (a wide clinical export, within the row limit), written in blocks.
 fn write_big(out: &mut dyn Write) -> io::Result<()> {
     const TARGET: usize = 200 * 1024 * 1024;
-    out.write_all(b"time,status,note\n")?;
+    out.write_all(b"time,status,arm,age,site,start_date,note\n")?;
     let mut block = Vec::with_capacity(1 << 20);
     let mut written = 0usize;
     let mut r: u64 = 0;
@@ -566,10 +567,16 @@ fn write_big(out: &mut dyn Write) -> io::Result<()> {
             let t = (r * 7919) % 1000;
             let _ = writeln!(
                 block,
-                "{}.{},{},note-{:07}",
+                "{}.{},{},{},{},{},20{:02}-{:02}-{:02},note-{:07}",
                 t / 10,
                 t % 10,
                 r % 3 % 2,
+                ["A", "B", "C"][(r % 7 % 3) as usize],
+                30 + r % 50,
+                ["pancreas", "rectum", "lung", "unknown"][(r % 11 % 4) as usize],
+                10 + r % 15,
+                1 + r % 12,
+                1 + r % 28,
                 r % 10_000_000
             );
         }
