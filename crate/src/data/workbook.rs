@@ -77,7 +77,7 @@ pub fn check_zip(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
 }
 
 fn open(bytes: &[u8], file_name: &str) -> Result<calamine::Sheets<Cursor<Vec<u8>>>> {
-    open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
+    open_workbook_auto_from_rs(Cursor::new(whole_sectors(bytes))).map_err(|e| {
         if is_encrypted_ooxml(bytes) {
             return Error::new(ErrorKind::Format, "the workbook is password-protected (encrypted)")
                 .with_hint("open it in the spreadsheet program, remove the password (or save a copy without one, or a CSV) and open that")
@@ -93,6 +93,21 @@ fn open(bytes: &[u8], file_name: &str) -> Result<calamine::Sheets<Cursor<Vec<u8>
             .with_hint(hint)
             .at(Location::file(file_name))
     })
+}
+
+/// The bytes handed to calamine: an OLE file (.xls) is padded with zeros to whole 4 KiB sectors
+/// after its 512-byte header. calamine 0.38 panics on a file cut inside a sector of its
+/// allocation tables (`assert_eq!(len % 4, 0)` on the short last sector, `cfb.rs` through
+/// `utils::to_u32`; found by the `workbook` fuzz target), which in wasm is a trap. With whole
+/// sectors every table reads complete; streams keep the lengths the directory declares, so a
+/// valid file reads the same.
+fn whole_sectors(bytes: &[u8]) -> Vec<u8> {
+    let mut v = bytes.to_vec();
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && v.len() > 512 {
+        let sectors = (v.len() - 512).div_ceil(4096);
+        v.resize(512 + sectors * 4096, 0);
+    }
+    v
 }
 
 /// Whether the bytes are a password-protected Office Open XML workbook: Excel then writes not a
