@@ -329,3 +329,38 @@ fn sheet_ratio(zip: &[u8]) -> f64 {
     }
     panic!("no sheet1.xml in the zip directory");
 }
+
+/// Inputs on which a fuzz target crashed (`crate/fuzz`, kept in `hostile/crashes/`): each now
+/// gives a result or an error, in the core and through the CLI, without a panic.
+#[test]
+fn inputs_that_crashed_a_fuzz_target_no_longer_do() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile/crashes");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("the crashes folder") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let bytes = std::fs::read(&path).expect("read a crash input");
+        if let Ok(table) = survcalc::read_table(&bytes, &name) {
+            let settings = survcalc::report::guess::guess_settings(&table);
+            let _ = survcalc::report::analyze(&table, &settings);
+        }
+        let out = cli(&[
+            "analyze".as_ref(),
+            path.as_os_str(),
+            "--time".as_ref(),
+            "time".as_ref(),
+        ]);
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0 | 2)),
+            "{name}: exit {code:?}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        seen += 1;
+    }
+    assert!(seen > 0);
+}
