@@ -219,3 +219,24 @@ test('a trap in the core while a hostile file is read brings back the previous f
   await expect(page.locator('#alert')).toBeEmpty();
   await expectNoInjection(page);
 });
+
+test('a table exported from the page starts no spreadsheet formula, whatever the group names', async ({ page }) => {
+  await openPage(page);
+  const entry = corpus.find((e) => e.file === 'formulas.csv');
+  expect(entry).toBeDefined();
+  if (entry === undefined) return;
+  await page.getByLabel('Open data file').setInputFiles(fileInput(entry));
+  await expect(page.locator('#source')).toContainText('formulas.csv');
+  await afterAnalysis(page, () => loadSettings(page, entry));
+  await expect(page.locator('#alert')).toBeEmpty();
+  const block = page.locator('.table-block').filter({ has: page.locator('table[data-table-id="endpoint-0"]') });
+  const event = page.waitForEvent('download');
+  await block.getByRole('button', { name: /\(CSV\)$/ }).click();
+  const text = readFileSync(await (await event).path(), 'utf8');
+  // The levels =HYPERLINK(…), +SUM(A1), @cmd, -2+3 reach the table, each behind a quote.
+  for (const level of ['=HYPERLINK(', '+SUM(A1)', '@cmd', '-2+3']) expect(text).toContain(`'${level}`);
+  // No field (quoted or not) starts with = + - @ unless it is a plain number.
+  const fields = text.split(/\r?\n/).flatMap((line) => line.split(',')).map((f) => f.replace(/^"/, ''));
+  const risky = fields.filter((f) => /^[=+\-@\t\r]/.test(f) && !/^[+-]?\d+(\.\d+)?%?$/.test(f));
+  expect(risky).toEqual([]);
+});
