@@ -149,8 +149,12 @@ pub fn concordance(
     }
     let st = |i: usize| strata.map_or(0, |s| s[i]);
 
-    // ranks of the score (exact ties share a rank), from a stable radix sort
-    let by_score = super::order::order_f64(score);
+    // ranks of the score (exact ties share a rank), from a stable radix sort; −0 counts as +0
+    // so that equal scores are adjacent and in row order
+    let by_score = {
+        let normalised: Vec<f64> = score.iter().map(|&v| v + 0.0).collect();
+        super::order::order_f64(&normalised)
+    };
     let mut rank_of = vec![0usize; n];
     let mut m = 0;
     for k in 0..n {
@@ -159,15 +163,13 @@ pub fn concordance(
         }
         rank_of[by_score[k]] = m;
     }
-    drop(by_score);
     let m = if n == 0 { 0 } else { m + 1 };
 
-    // R: order(strata, -time, status, risk); ties in row order. Stable sorts from the least
-    // significant key up (each a radix or counting pass), all in linear time.
-    let mut order: Vec<usize> = (0..n).collect();
+    // R: order(strata, -time, status, risk); ties in row order. The score order is already by
+    // (rank, row); stable sorts on the more significant keys follow (counting and radix
+    // passes), all in linear time.
+    let mut order = by_score;
     {
-        let rank_keys: Vec<u64> = rank_of.iter().map(|&r| r as u64).collect();
-        super::order::refine_by_u64(&mut order, &rank_keys);
         let status: Vec<usize> = event.iter().map(|&e| usize::from(e)).collect();
         super::order::refine_by_label(&mut order, &status);
         let time_keys: Vec<u64> = time.iter().map(|&t| !super::order::f64_key(t)).collect();

@@ -212,24 +212,33 @@ impl Design {
             super::order::refine_by_label(&mut order, s);
         }
         let w = |i: usize| weight.map_or(1.0, |w| w[i]);
+        // Gathered once in sorted order (the only random reads of x); the sums below then run
+        // over sorted positions, in the same order as before.
+        let weight_sorted: Vec<f64> = order.iter().map(|&i| w(i)).collect();
+        let mut xs = vec![0.0; n * p];
+        for (pos, &i) in order.iter().enumerate() {
+            for j in 0..p {
+                xs[pos * p + j] = x[j][i];
+            }
+        }
         let mut means = vec![0.0; p];
         let mut scale = vec![1.0; p];
         match standardize {
             Standardize::CoxFit6 => {
-                let wsum: f64 = order.iter().map(|&i| w(i)).sum();
+                let wsum: f64 = weight_sorted.iter().sum();
                 for j in 0..p {
                     let col = &x[j];
                     if col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
                         continue;
                     }
                     let mut m = 0.0;
-                    for &i in &order {
-                        m += w(i) * col[i];
+                    for (pos, wi) in weight_sorted.iter().enumerate() {
+                        m += wi * xs[pos * p + j];
                     }
                     m /= wsum;
                     let mut mad = 0.0;
-                    for &i in &order {
-                        mad += w(i) * (col[i] - m).abs();
+                    for (pos, wi) in weight_sorted.iter().enumerate() {
+                        mad += wi * (xs[pos * p + j] - m).abs();
                     }
                     means[j] = m;
                     scale[j] = if mad > 0.0 { wsum / mad } else { 1.0 };
@@ -254,10 +263,9 @@ impl Design {
                 }
             }
         }
-        let mut xs = vec![0.0; n * p];
-        for (pos, &i) in order.iter().enumerate() {
-            for j in 0..p {
-                xs[pos * p + j] = (x[j][i] - means[j]) * scale[j];
+        for row in xs.chunks_exact_mut(p.max(1)) {
+            for ((v, m), s) in row.iter_mut().zip(&means).zip(&scale) {
+                *v = (*v - m) * s;
             }
         }
         Design {
@@ -265,7 +273,7 @@ impl Design {
             p,
             time: order.iter().map(|&i| time[i]).collect(),
             status: order.iter().map(|&i| status[i]).collect(),
-            weight: order.iter().map(|&i| w(i)).collect(),
+            weight: weight_sorted,
             stratum: order.iter().map(|&i| st(i)).collect(),
             x: xs,
             means,
