@@ -77,7 +77,16 @@ pub fn check_zip(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
 }
 
 fn open(bytes: &[u8], file_name: &str) -> Result<calamine::Sheets<Cursor<Vec<u8>>>> {
-    open_workbook_auto_from_rs(Cursor::new(whole_sectors(bytes))).map_err(|e| {
+    let padded = whole_sectors(bytes);
+    if padded.starts_with(&OLE_SIGNATURE) && !ole_chains_sound(&padded) {
+        return Err(Error::new(
+            ErrorKind::Format,
+            "the workbook is damaged: its table of contents (OLE sector chains) loops or points outside the file",
+        )
+        .with_hint("open it in the spreadsheet program and save it again (as .xlsx or CSV), then open that")
+        .at(Location::file(file_name)));
+    }
+    open_workbook_auto_from_rs(Cursor::new(padded)).map_err(|e| {
         if is_encrypted_ooxml(bytes) {
             return Error::new(ErrorKind::Format, "the workbook is password-protected (encrypted)")
                 .with_hint("open it in the spreadsheet program, remove the password (or save a copy without one, or a CSV) and open that")
@@ -103,11 +112,146 @@ fn open(bytes: &[u8], file_name: &str) -> Result<calamine::Sheets<Cursor<Vec<u8>
 /// valid file reads the same.
 fn whole_sectors(bytes: &[u8]) -> Vec<u8> {
     let mut v = bytes.to_vec();
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && v.len() > 512 {
+    if bytes.starts_with(&OLE_SIGNATURE) && v.len() > 512 {
         let sectors = (v.len() - 512).div_ceil(4096);
         v.resize(512 + sectors * 4096, 0);
     }
     v
+}
+
+const OLE_SIGNATURE: [u8; 4] = [0xD0, 0xCF, 0x11, 0xE0];
+
+/// Whether the sector chains of an OLE compound file that calamine 0.38 follows are sound, read
+/// as calamine reads them (`cfb.rs`: sector n at byte (n + 1) · size; the FAT from the header's
+/// and the DIFAT's sector lists). calamine follows a chain until it ends, so a chain that loops
+/// allocates until memory runs out (a 4 KB file took 4 GB; found by the `workbook` fuzz target),
+/// and it indexes the FAT with the next sector number unchecked (a panic). Each chain walked here
+/// (the directory, the mini FAT, the mini stream and every stream) must visit a sector at most
+/// once and name only sectors its FAT has. Chains that leave the file are left to calamine, which
+/// reports them. The 64-bit stream sizes of version 4 must fit 32 bits (calamine unwraps them
+/// into a `usize`, which is 32 bits in wasm).
+fn ole_chains_sound(bytes: &[u8]) -> bool {
+    const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+    const RESERVED: u32 = 0xFFFF_FFFA;
+    const DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
+    let u16_at = |o: usize| {
+        bytes
+            .get(o..o + 2)
+            .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |b: &[u8], o: usize| {
+        b.get(o..o + 4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let size: usize = match u16_at(30) {
+        9 => 512,
+        12 => 4096,
+        _ => return true, // calamine refuses it
+    };
+    if bytes.len() < 512 {
+        return true;
+    }
+    let max_id = (bytes.len() / size) as u64;
+    let sector = |id: u32| {
+        let start = ((id as usize).saturating_add(1))
+            .saturating_mul(size)
+            .min(bytes.len());
+        &bytes[start..start.saturating_add(size).min(bytes.len())]
+    };
+    let words = |b: &[u8]| -> Vec<u32> { (0..b.len() / 4).map(|i| u32_at(b, 4 * i)).collect() };
+    // The DIFAT: 109 entries in the header, then a chain whose last entry links the next sector.
+    let mut difat = words(&bytes[76..512]);
+    let mut id = u32_at(bytes, 68);
+    let mut hops = 0u64;
+    while id < RESERVED {
+        hops += 1;
+        if hops > max_id + 1 || u64::from(id) > max_id {
+            return true; // calamine stops with an error
+        }
+        difat.extend(words(sector(id)));
+        match difat.pop() {
+            Some(next) => id = next,
+            None => return true,
+        }
+    }
+    let mut fat = Vec::new();
+    for &id in difat.iter().filter(|&&id| id < DIFAT_SECTOR) {
+        if u64::from(id) > max_id {
+            return true;
+        }
+        fat.extend(words(sector(id)));
+    }
+    // A chain must end (or leave the file) without visiting a sector twice or naming a sector
+    // beyond its FAT.
+    let chain_sound = |start: u32, table: &[u32], max: u64| -> bool {
+        let mut seen = vec![false; table.len()];
+        let mut id = start;
+        while id != END_OF_CHAIN {
+            if u64::from(id) > max {
+                return true;
+            }
+            let i = id as usize;
+            match (table.get(i), seen.get_mut(i)) {
+                (Some(&next), Some(visited)) if !*visited => {
+                    *visited = true;
+                    id = next;
+                }
+                _ => return false,
+            }
+        }
+        true
+    };
+    let dir_start = u32_at(bytes, 48);
+    if !chain_sound(dir_start, &fat, max_id) {
+        return false;
+    }
+    // The directory's entries: (start, size) of each stream (object type 2) and of the root (5).
+    let mut entries = Vec::new();
+    let mut id = dir_start;
+    let mut hops = 0;
+    while id != END_OF_CHAIN && u64::from(id) <= max_id && hops <= fat.len() {
+        for e in sector(id).chunks_exact(128) {
+            let start = u32_at(e, 116);
+            let len = if size == 512 {
+                u64::from(u32_at(e, 120))
+            } else {
+                u64::from(u32_at(e, 120)) | (u64::from(u32_at(e, 124)) << 32)
+            };
+            if len > u64::from(u32::MAX) {
+                return false;
+            }
+            entries.push((e[66], start, len));
+        }
+        hops += 1;
+        id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+    }
+    let mini_fat_start = u32_at(bytes, 60);
+    let mini_fat_sectors = u64::from(u32_at(bytes, 64));
+    let mut mini_fat = Vec::new();
+    if mini_fat_sectors > 0 {
+        if mini_fat_sectors > max_id || !chain_sound(mini_fat_start, &fat, max_id) {
+            return false;
+        }
+        if let Some(&(_, root_start, _)) = entries.first() {
+            if !chain_sound(root_start, &fat, max_id) {
+                return false;
+            }
+        }
+        let mut id = mini_fat_start;
+        while id != END_OF_CHAIN && u64::from(id) <= max_id && mini_fat.len() < fat.len() * 128 {
+            mini_fat.extend(words(sector(id)));
+            id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+        }
+    }
+    entries.iter().skip(1).all(|&(kind, start, len)| {
+        kind != 2
+            || len == 0
+            || if len < 4096 {
+                chain_sound(start, &mini_fat, max_id * 8)
+            } else {
+                chain_sound(start, &fat, max_id)
+            }
+    })
 }
 
 /// Whether the bytes are a password-protected Office Open XML workbook: Excel then writes not a
@@ -118,7 +262,7 @@ fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
         .collect();
-    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && bytes.windows(name.len()).any(|w| w == name)
+    bytes.starts_with(&OLE_SIGNATURE) && bytes.windows(name.len()).any(|w| w == name)
 }
 
 /// The sheet names of a workbook, in order.
