@@ -353,6 +353,8 @@ fn inputs_that_crashed_a_fuzz_target_no_longer_do() {
             path.as_os_str(),
             "--time".as_ref(),
             "time".as_ref(),
+            "--event".as_ref(),
+            "status".as_ref(),
         ]);
         let code = out.status.code();
         assert!(
