@@ -169,6 +169,20 @@ pub fn cases() -> Vec<Case> {
         known_failing: None,
     });
     v.push(Case {
+        file: "loop.xls",
+        about: "a 9.5 KB OLE file whose directory's sector chain points back at itself",
+        content: Content::Bytes({
+            // The FAT's entry for the directory sector (1), at byte 512 + 4, links to itself.
+            let mut b = encrypted_ooxml();
+            b[516..520].copy_from_slice(&1u32.to_le_bytes());
+            b
+        }),
+        settings: good.clone(),
+        expect: fails(Stage::Open, "format", &["loop.xls", "damaged", "hint:"]),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
         file: "bomb.xlsx",
         about: "a zip bomb: an 8 MB workbook whose sheet expands to 1 GB of cells",
         content: Content::Bytes(zip_bomb_xlsx(600_000)),
