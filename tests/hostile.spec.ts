@@ -133,7 +133,7 @@ test.describe('the hostile corpus', () => {
       }
 
       // The file opens (its guessed analysis may or may not run); then its settings are applied.
-      await expect(page.locator('#source')).toContainText(entry.file, { timeout: 30_000 });
+      await expect(page.locator('#source')).toContainText(entry.file, { timeout: 90_000 });
       await loadSettings(page, entry);
       if (entry.outcome === 'loads') {
         await expect.poll(() => runs(page)).toBeGreaterThan(started);
