@@ -79,19 +79,47 @@ function settingsFile(name, settings) {
   return file;
 }
 
-/** Wall time of the native CLI on the same file and settings (read + parse + analysis + JSON). */
+/** The native CLI on the same file and settings, `--timings`: per stage (the same names as the
+ * page's core stages) and in all, medians over the runs, in milliseconds. */
 function native(file, settings) {
   const cli = join(TARGET, 'release', 'survcalc');
   if (!existsSync(cli)) return undefined;
-  const times = [];
+  const runs = [];
   for (let i = 0; i < Math.max(3, Math.min(REPS, 5)); i++) {
     const t0 = process.hrtime.bigint();
-    const out = spawnSync(cli, ['analyze', file, '--settings', settings, '--json'], { maxBuffer: 1 << 30 });
+    const out = spawnSync(cli, ['analyze', file, '--settings', settings, '--json', '--timings'], { maxBuffer: 1 << 30 });
     const t1 = process.hrtime.bigint();
     if (out.status !== 0) throw new Error(`CLI failed: ${out.stderr}`);
-    times.push(Number(t1 - t0) / 1e6);
+    const stages = { wall: Number(t1 - t0) / 1e6 };
+    for (const line of String(out.stderr).split('\n')) {
+      const [tag, stage, seconds] = line.split('\t');
+      if (tag === 'timing' && stage !== undefined) stages[stage] = Number(seconds) * 1000;
+    }
+    runs.push(stages);
   }
-  return median(times);
+  const result = {};
+  for (const key of Object.keys(runs[0])) result[key] = median(runs.map((r) => r[key] ?? Number.NaN));
+  return result;
+}
+
+/** The stages the issue's targets name, summed: Kaplan–Meier with CIs and medians (rows, curves)
+ * and the log-rank family (tests); the multivariable Cox fit. */
+const TARGET_STAGES = {
+  'KM + CIs + medians + log-rank': (st) => sumStages(st, ['rows', 'curves', 'tests']),
+  'Cox multivariable (Efron)': (st) => sumStages(st, ['cox multivariable']),
+};
+
+function sumStages(stages, names) {
+  let total = 0;
+  let found = false;
+  for (const [key, ms] of Object.entries(stages)) {
+    const short = key.replace(/^core: /, '').replace(/^[^:]+: /, '');
+    if (names.includes(short)) {
+      total += ms;
+      found = true;
+    }
+  }
+  return found ? total : undefined;
 }
 
 async function startServer() {
@@ -203,6 +231,7 @@ async function main() {
         const path = settingsFile(name, settings);
         const analyses = [];
         const figures = [];
+        const perStage = {};
         for (let i = 0; i < REPS; i++) {
           const t = await timingCount(page);
           const before = await runs(page);
@@ -212,12 +241,21 @@ async function main() {
             if (e.op === 'analyze') {
               analyses.push(e.stages?.analysis ?? e.workerMs ?? e.ms);
               if (e.stages?.figures !== undefined) figures.push(e.stages.figures);
+              for (const [target, pick] of Object.entries(TARGET_STAGES)) {
+                const v = pick(e.stages ?? {});
+                if (v !== undefined) (perStage[target] ??= []).push(v);
+              }
             }
             memory = Math.max(memory, e.memoryBytes ?? 0);
           }
         }
-        add(name, label, analyses, native(file, path), 'native: CLI wall incl. read+parse');
-        if (figures.length > 0) add(`  figures of "${name}"`, label, figures, undefined);
+        const nat = native(file, path);
+        add(`${name}: whole analysis`, label, analyses, nat ? nat.wall - (nat.read ?? 0) - (nat.json ?? 0) : undefined, 'native: CLI wall − read − JSON');
+        for (const [target, values] of Object.entries(perStage)) {
+          if (target.startsWith('Cox') && !name.startsWith('Cox')) continue;
+          add(`  ${target}`, label, values, nat ? TARGET_STAGES[target](nat) : undefined, 'core stages');
+        }
+        if (figures.length > 0) add(`  figures`, label, figures, undefined);
       }
       const longest = await page.evaluate(() => Math.max(0, ...window.benchLongTasks));
       rows.push({ stage: 'longest main-thread task', size: label, browser: longest, n: 1, note: 'target < 100 ms' });

@@ -256,6 +256,8 @@ export interface WorkspaceApi {
   guess_settings(): Settings;
   levels(column: string): string[];
   analyze(settings: Settings): Report;
+  /** Milliseconds of each stage of the last analysis, in order. */
+  stage_timings(): Array<[string, number]>;
   report_json(): string;
   km_svg(endpoint: number): string;
   /** Forest plot of the endpoint's Cox model, if one was fitted. */

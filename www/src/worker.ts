@@ -93,6 +93,8 @@ function analyze(settings: Settings): Analysed {
   const report = ws.analyze(settings);
   const t1 = performance.now();
   stages.analysis = t1 - t0;
+  // The core's own stages ("OS: curves", "OS: tests", "OS: cox multivariable", …).
+  for (const [name, ms] of ws.stage_timings()) stages[`core: ${name}`] = ms;
   const figures: EndpointFigures[] = report.endpoints.map((_, i) => ({
     km: figure(() => ws.km_svg(i)),
     forest: ws.forest_svg(i) ?? null,

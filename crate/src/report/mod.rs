@@ -14,6 +14,6 @@ pub mod settings;
 pub mod subset;
 pub mod types;
 
-pub use analyze::analyze;
+pub use analyze::{analyze, analyze_with_stages};
 pub use settings::{EndpointSpec, Settings};
 pub use types::Report;

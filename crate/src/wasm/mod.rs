@@ -6,7 +6,21 @@ use wasm_bindgen::prelude::*;
 use crate::data::Table;
 use crate::error::Error;
 use crate::plot::km::km_svg;
-use crate::report::{analyze, Report, Settings};
+use crate::report::{analyze_with_stages, Report, Settings};
+
+/// The page's clock in milliseconds (`performance.now()` of the window or worker; the core
+/// itself has no clock on wasm32), for stage timings only.
+fn now_ms() -> f64 {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|performance| {
+            let now = js_sys::Reflect::get(&performance, &JsValue::from_str("now")).ok()?;
+            let now: js_sys::Function = now.dyn_into().ok()?;
+            now.call0(&performance).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
+}
 
 /// The one place core errors become JS errors: the message names file, row, column and value.
 fn js_error(e: Error) -> JsError {
@@ -54,6 +68,9 @@ pub fn reads_workbooks() -> bool {
 pub struct Workspace {
     table: Table,
     report: Option<Report>,
+    /// Milliseconds of each stage of the last analysis (`analyze_with_stages`), for the page's
+    /// timings.
+    stages: Vec<(String, f64)>,
 }
 
 #[wasm_bindgen]
@@ -64,6 +81,7 @@ impl Workspace {
         Ok(Workspace {
             table,
             report: None,
+            stages: Vec::new(),
         })
     }
 
@@ -73,6 +91,7 @@ impl Workspace {
         Ok(Workspace {
             table,
             report: None,
+            stages: Vec::new(),
         })
     }
 
@@ -97,6 +116,7 @@ impl Workspace {
         Ok(Workspace {
             table,
             report: None,
+            stages: Vec::new(),
         })
     }
 
@@ -142,10 +162,24 @@ impl Workspace {
     pub fn analyze(&mut self, settings: JsValue) -> Result<JsValue, JsError> {
         let settings: Settings = serde_wasm_bindgen::from_value(settings)
             .map_err(|e| JsError::new(&format!("the settings are not valid ({e})")))?;
-        let report = analyze(&self.table, &settings).map_err(js_error)?;
+        let mut stages = Vec::new();
+        let mut last = now_ms();
+        let report = analyze_with_stages(&self.table, &settings, &mut |name| {
+            let now = now_ms();
+            stages.push((name.to_string(), now - last));
+            last = now;
+        })
+        .map_err(js_error)?;
+        self.stages = stages;
         let out = to_js(&report);
         self.report = Some(report);
         out
+    }
+
+    /// Milliseconds of each stage of the last analysis, as `[[stage, ms], …]` in order (the
+    /// stages of `survcalc analyze --timings`).
+    pub fn stage_timings(&self) -> Result<JsValue, JsError> {
+        to_js(&self.stages)
     }
 
     /// The last report as the JSON text the CLI prints with `--json`.
