@@ -123,13 +123,14 @@ const OLE_SIGNATURE: [u8; 4] = [0xD0, 0xCF, 0x11, 0xE0];
 
 /// Whether the sector chains of an OLE compound file that calamine 0.38 follows are sound, read
 /// as calamine reads them (`cfb.rs`: sector n at byte (n + 1) · size; the FAT from the header's
-/// and the DIFAT's sector lists). calamine follows a chain until it ends, so a chain that loops
-/// allocates until memory runs out (a 4 KB file took 4 GB; found by the `workbook` fuzz target),
-/// and it indexes the FAT with the next sector number unchecked (a panic). Each chain walked here
-/// (the directory, the mini FAT, the mini stream and every stream) must visit a sector at most
-/// once and name only sectors its FAT has. Chains that leave the file are left to calamine, which
-/// reports them. The 64-bit stream sizes of version 4 must fit 32 bits (calamine unwraps them
-/// into a `usize`, which is 32 bits in wasm).
+/// and the DIFAT's sector lists). Found by the `workbook` fuzz target: calamine follows a chain
+/// until it ends, so a chain that loops allocates until memory runs out (a 4 KB file took 4 GB);
+/// it indexes the FAT with the next sector number unchecked, and slices past its buffer when a
+/// chain names a sector beyond the end of the file (both panics). So each chain walked here (the
+/// DIFAT, the directory, the mini FAT, the mini stream and every stream) must visit a sector at
+/// most once and name only sectors that are in the file and in its FAT (mini sectors: in the
+/// mini stream and the mini FAT). The 64-bit stream sizes of version 4 must fit 32 bits
+/// (calamine unwraps them into a `usize`, which is 32 bits in wasm).
 fn ole_chains_sound(bytes: &[u8]) -> bool {
     const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
     const RESERVED: u32 = 0xFFFF_FFFA;
@@ -148,70 +149,62 @@ fn ole_chains_sound(bytes: &[u8]) -> bool {
         12 => 4096,
         _ => return true, // calamine refuses it
     };
-    if bytes.len() < 512 {
-        return true;
+    if bytes.len() < size {
+        return true; // calamine cannot read the header
     }
-    let max_id = (bytes.len() / size) as u64;
+    // Whole sectors after the header (a shorter last one is padded by `whole_sectors`).
+    let in_file = (bytes.len() - size).div_ceil(size);
     let sector = |id: u32| {
-        let start = ((id as usize).saturating_add(1))
-            .saturating_mul(size)
-            .min(bytes.len());
-        &bytes[start..start.saturating_add(size).min(bytes.len())]
+        let start = (id as usize + 1) * size;
+        &bytes[start.min(bytes.len())..(start + size).min(bytes.len())]
     };
     let words = |b: &[u8]| -> Vec<u32> { (0..b.len() / 4).map(|i| u32_at(b, 4 * i)).collect() };
-    // The DIFAT: 109 entries in the header, then a chain whose last entry links the next sector.
-    let mut difat = words(&bytes[76..512]);
-    let mut id = u32_at(bytes, 68);
-    let mut hops = 0u64;
-    while id < RESERVED {
-        hops += 1;
-        if hops > max_id + 1 || u64::from(id) > max_id {
-            return true; // calamine stops with an error
-        }
-        difat.extend(words(sector(id)));
-        match difat.pop() {
-            Some(next) => id = next,
-            None => return true,
-        }
-    }
-    let mut fat = Vec::new();
-    for &id in difat.iter().filter(|&&id| id < DIFAT_SECTOR) {
-        if u64::from(id) > max_id {
-            return true;
-        }
-        fat.extend(words(sector(id)));
-    }
-    // A chain must end (or leave the file) without visiting a sector twice or naming a sector
-    // beyond its FAT.
-    let chain_sound = |start: u32, table: &[u32], max: u64| -> bool {
-        let mut seen = vec![false; table.len()];
+    // A chain must end without visiting a sector twice or naming one beyond `count` or `table`.
+    let chain_sound = |start: u32, table: &[u32], count: usize| -> bool {
+        let mut seen = vec![false; table.len().min(count)];
         let mut id = start;
         while id != END_OF_CHAIN {
-            if u64::from(id) > max {
-                return true;
-            }
-            let i = id as usize;
-            match (table.get(i), seen.get_mut(i)) {
-                (Some(&next), Some(visited)) if !*visited => {
+            match seen.get_mut(id as usize) {
+                Some(visited) if !*visited => {
                     *visited = true;
-                    id = next;
+                    id = table[id as usize];
                 }
                 _ => return false,
             }
         }
         true
     };
+    // The DIFAT: 109 entries in the header, then a chain whose last entry links the next sector.
+    let mut difat = words(&bytes[76..512]);
+    let mut id = u32_at(bytes, 68);
+    let mut hops = 0;
+    while id < RESERVED {
+        hops += 1;
+        if hops > in_file || id as usize >= in_file {
+            return false;
+        }
+        difat.extend(words(sector(id)));
+        match difat.pop() {
+            Some(next) => id = next,
+            None => return false,
+        }
+    }
+    let mut fat = Vec::new();
+    for &id in difat.iter().filter(|&&id| id < DIFAT_SECTOR) {
+        if id as usize >= in_file {
+            return false;
+        }
+        fat.extend(words(sector(id)));
+    }
     let dir_start = u32_at(bytes, 48);
-    if !chain_sound(dir_start, &fat, max_id) {
+    if !chain_sound(dir_start, &fat, in_file) {
         return false;
     }
-    // The directory's entries: (start, size) of each stream (object type 2) and of the root (5).
+    // The directory's entries: (object type, start, size); the first is the root.
     let mut entries = Vec::new();
     let mut id = dir_start;
-    let mut hops = 0;
-    while id != END_OF_CHAIN && u64::from(id) <= max_id && hops <= fat.len() {
+    while id != END_OF_CHAIN {
         for e in sector(id).chunks_exact(128) {
-            let start = u32_at(e, 116);
             let len = if size == 512 {
                 u64::from(u32_at(e, 120))
             } else {
@@ -220,36 +213,45 @@ fn ole_chains_sound(bytes: &[u8]) -> bool {
             if len > u64::from(u32::MAX) {
                 return false;
             }
-            entries.push((e[66], start, len));
+            entries.push((e[66], u32_at(e, 116), len as usize));
         }
-        hops += 1;
-        id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+        id = fat[id as usize]; // sound: checked above
     }
+    let Some(&(_, root_start, root_len)) = entries.first() else {
+        return true; // calamine reports an empty directory
+    };
     let mini_fat_start = u32_at(bytes, 60);
-    let mini_fat_sectors = u64::from(u32_at(bytes, 64));
+    let mini_fat_sectors = u32_at(bytes, 64) as usize;
     let mut mini_fat = Vec::new();
+    let mut mini_count = 0;
     if mini_fat_sectors > 0 {
-        if mini_fat_sectors > max_id || !chain_sound(mini_fat_start, &fat, max_id) {
+        if mini_fat_sectors > in_file
+            || !chain_sound(mini_fat_start, &fat, in_file)
+            || !chain_sound(root_start, &fat, in_file)
+        {
             return false;
         }
-        if let Some(&(_, root_start, _)) = entries.first() {
-            if !chain_sound(root_start, &fat, max_id) {
-                return false;
-            }
-        }
         let mut id = mini_fat_start;
-        while id != END_OF_CHAIN && u64::from(id) <= max_id && mini_fat.len() < fat.len() * 128 {
+        while id != END_OF_CHAIN && mini_fat.len() < mini_fat_sectors * size / 4 {
             mini_fat.extend(words(sector(id)));
-            id = fat.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+            id = fat[id as usize];
         }
+        // The mini stream holds the root's chain, up to the root's size, in 64-byte sectors.
+        let mut root_bytes = 0;
+        let mut id = root_start;
+        while id != END_OF_CHAIN && root_bytes < root_len {
+            root_bytes += sector(id).len();
+            id = fat[id as usize];
+        }
+        mini_count = root_bytes.min(root_len) / 64;
     }
     entries.iter().skip(1).all(|&(kind, start, len)| {
         kind != 2
             || len == 0
             || if len < 4096 {
-                chain_sound(start, &mini_fat, max_id * 8)
+                chain_sound(start, &mini_fat, mini_count)
             } else {
-                chain_sound(start, &fat, max_id)
+                chain_sound(start, &fat, in_file)
             }
     })
 }
