@@ -48,19 +48,39 @@ pub fn sort_levels(levels: &mut [String]) {
 /// # Errors
 /// `MissingColumn`; `Settings` when `order` names a level that is absent or misses a value.
 pub fn factor(table: &Table, column: &str, order: Option<&[String]>) -> Result<Factor> {
+    // One pass: each cell's level in order of first appearance. A few levels (the usual
+    // groups, arms, sexes) are found by comparing with each, more through a hash map.
+    const LINEAR: usize = 16;
     let c = table.column_index(column)?;
     let mut levels: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut first: Vec<Option<usize>> = Vec::with_capacity(table.n_rows());
     for cell in &table.columns[c] {
         if is_missing(cell) {
+            first.push(None);
             continue;
         }
         let t = cell.trim();
-        if !seen.contains_key(t) {
-            seen.insert(t.to_string(), levels.len());
-            levels.push(t.to_string());
-        }
+        let found = if levels.len() <= LINEAR {
+            levels.iter().position(|l| l == t)
+        } else {
+            seen.get(t).copied()
+        };
+        let id = match found {
+            Some(k) => k,
+            None => {
+                levels.push(t.to_string());
+                if levels.len() == LINEAR + 1 {
+                    seen.extend(levels.iter().cloned().zip(0..));
+                } else if levels.len() > LINEAR {
+                    seen.insert(t.to_string(), levels.len() - 1);
+                }
+                levels.len() - 1
+            }
+        };
+        first.push(Some(id));
     }
+    let appearance = levels.clone();
     if let Some(order) = order {
         for l in &levels {
             if !order.contains(l) {
@@ -82,20 +102,19 @@ pub fn factor(table: &Table, column: &str, order: Option<&[String]>) -> Result<F
     } else {
         sort_levels(&mut levels);
     }
+    // first-appearance id → index in the final level order
     let index: std::collections::HashMap<&str, usize> = levels
         .iter()
         .enumerate()
         .map(|(i, l)| (l.as_str(), i))
         .collect();
-    let codes = table.columns[c]
+    let remap: Vec<Option<usize>> = appearance
         .iter()
-        .map(|cell| {
-            if is_missing(cell) {
-                None
-            } else {
-                index.get(cell.trim()).copied()
-            }
-        })
+        .map(|l| index.get(l.as_str()).copied())
+        .collect();
+    let codes = first
+        .into_iter()
+        .map(|id| id.and_then(|k| remap[k]))
         .collect();
     Ok(Factor {
         column: column.to_string(),
