@@ -136,6 +136,11 @@ impl Sample {
 
     /// Row indices sorted by time (stable: tied rows in row order).
     pub fn order(&self) -> &[usize] {
+        debug_assert_eq!(
+            self.order.len(),
+            self.time.len(),
+            "time changed after Sample::new"
+        );
         &self.order
     }
 
