@@ -153,15 +153,25 @@ pub fn default_variables(table: &Table, settings: &Settings) -> Vec<String> {
             continue;
         }
         let numeric = cells.iter().all(|s| parse_number(s).is_some());
-        let mut distinct: Vec<&str> = cells.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if !numeric && (distinct.len() > 12 || distinct.len() == cells.len() && cells.len() > 12) {
+        // Text with more than 12 values (free text, identifiers) is no Table 1 variable; the
+        // count stops at 13, so a million-row column costs one pass, not a sort.
+        if !numeric && more_distinct_than(&cells, 12) {
             continue;
         }
         out.push(name.clone());
     }
     out
+}
+
+/// Whether `cells` hold more than `limit` distinct values (stops counting past `limit`).
+fn more_distinct_than(cells: &[&str], limit: usize) -> bool {
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for cell in cells {
+        if seen.insert(cell) && seen.len() > limit {
+            return true;
+        }
+    }
+    false
 }
 
 /// Builds the cohort table for the rows with a group (all rows without a group).
@@ -195,16 +205,24 @@ pub fn cohort_table(
             .iter()
             .map(|s| if is_missing(s) { None } else { parse_number(s) })
             .collect();
-        let non_missing: Vec<&str> = cells
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !is_missing(s))
-            .collect();
-        let numeric =
-            !non_missing.is_empty() && non_missing.iter().all(|s| parse_number(s).is_some());
-        let mut distinct: Vec<String> = non_missing.iter().map(|s| s.to_string()).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
+        let any_present = numeric_cells.iter().any(Option::is_some);
+        let numeric = any_present
+            && cells
+                .iter()
+                .zip(&numeric_cells)
+                .all(|(s, v)| v.is_some() || is_missing(s));
+        // The distinct texts (in order of first appearance; sorted below). A numeric column
+        // with more than 5 is continuous, so counting stops there.
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut distinct: Vec<String> = Vec::new();
+        for cell in cells.iter().map(str::trim).filter(|s| !is_missing(s)) {
+            if seen.insert(cell) {
+                distinct.push(cell.to_string());
+                if numeric && distinct.len() > 5 {
+                    break;
+                }
+            }
+        }
         let continuous_var = numeric && distinct.len() > 5;
         if continuous_var {
             let mut vals: Vec<Vec<f64>> = vec![Vec::new(); n_groups + 1];
@@ -226,8 +244,13 @@ pub fn cohort_table(
                     .collect(),
             });
         } else {
-            let mut levels = distinct.clone();
+            let mut levels = distinct;
             sort_levels(&mut levels);
+            let index: std::collections::HashMap<&str, usize> = levels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.as_str(), i))
+                .collect();
             let mut counts = vec![vec![0.0; levels.len()]; n_groups + 1];
             let mut miss = vec![0.0; n_groups + 1];
             for (r, cell) in cells.iter().enumerate() {
@@ -237,7 +260,7 @@ pub fn cohort_table(
                 let level = if is_missing(cell) {
                     None
                 } else {
-                    levels.iter().position(|l| l == cell)
+                    index.get(cell).copied()
                 };
                 for slot in g.into_iter().chain(std::iter::once(n_groups)) {
                     match level {
