@@ -16,7 +16,8 @@ use super::limits::{size_text, Limits};
 use super::numbers;
 use super::options::{Decimal, Delimiter, Encoding, ReadOptions, Thousands};
 use super::table::{
-    check_unique_headers, count_missing_codes, Column, Detected, KindCache, Table, ThousandsColumn,
+    check_unique_headers, count_missing_codes, Column, Detected, KindCache, NumberCache, Table,
+    ThousandsColumn,
 };
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
@@ -416,6 +417,7 @@ pub fn read_delimited_with(bytes: &[u8], file_name: &str, options: &ReadOptions)
             options: options.clone(),
         },
         kinds: KindCache::default(),
+        numbers: NumberCache::default(),
     })
 }
 

@@ -247,6 +247,20 @@ pub struct Table {
     pub detected: Detected,
     /// Each column's type and missing count, computed once on first use.
     pub kinds: KindCache,
+    /// Numeric columns, parsed once on first use (see [`Table::numbers`]).
+    pub numbers: NumberCache,
+}
+
+/// The numbers of the columns analyses read as numbers, parsed on first use and kept, so that a
+/// change of settings does not parse the same cells again. Two caches always compare equal:
+/// they are derived from the cells.
+#[derive(Debug, Clone, Default)]
+pub struct NumberCache(std::sync::OnceLock<Vec<std::sync::OnceLock<Vec<f64>>>>);
+
+impl PartialEq for NumberCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Column types computed once, on first use (by the column summaries or the preview). Two caches
@@ -462,6 +476,7 @@ impl Table {
             source_columns: self.source_columns.clone(),
             detected: self.detected.clone(),
             kinds: KindCache::default(),
+            numbers: NumberCache::default(),
         }
     }
 
@@ -483,6 +498,22 @@ impl Table {
     /// assert_eq!(t.column_kind(2), (ColumnKind::Date, 0));
     /// assert_eq!(t.column_kind(3), (ColumnKind::Text, 0));
     /// ```
+    /// Column `c` as numbers, by [`parse_number`]: NaN where a cell is missing or not a number
+    /// (`parse_number` never gives NaN, so NaN means exactly that). Parsed once, then cached.
+    pub fn numbers(&self, c: usize) -> &[f64] {
+        let slots = self.numbers.0.get_or_init(|| {
+            (0..self.columns.len())
+                .map(|_| Default::default())
+                .collect()
+        });
+        slots[c].get_or_init(|| {
+            self.columns[c]
+                .iter()
+                .map(|cell| parse_number(cell).unwrap_or(f64::NAN))
+                .collect()
+        })
+    }
+
     pub fn column_kind(&self, c: usize) -> (ColumnKind, usize) {
         let kinds = self.kinds.0.get_or_init(|| {
             (0..self.columns.len())

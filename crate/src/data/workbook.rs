@@ -19,7 +19,9 @@ use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
 use super::limits::{size_text, Limits};
 use super::options::ReadOptions;
-use super::table::{check_unique_headers, count_missing_codes, Column, Detected, KindCache, Table};
+use super::table::{
+    check_unique_headers, count_missing_codes, Column, Detected, KindCache, NumberCache, Table,
+};
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
 pub use super::is_workbook;
@@ -615,6 +617,7 @@ pub fn read_workbook_with(bytes: &[u8], file_name: &str, options: &ReadOptions) 
             options: options.clone(),
         },
         kinds: KindCache::default(),
+        numbers: NumberCache::default(),
     })
 }
 

@@ -129,20 +129,24 @@ pub fn factor(table: &Table, column: &str, order: Option<&[String]>) -> Result<F
 /// `Value` at the first cell that is neither missing nor a number.
 pub fn numeric(table: &Table, column: &str, what: &str) -> Result<Vec<Option<f64>>> {
     let c = table.column_index(column)?;
-    table.columns[c]
+    table
+        .numbers(c)
         .iter()
         .enumerate()
-        .map(|(r, cell)| {
-            if is_missing(cell) {
+        .map(|(r, &value)| {
+            if !value.is_nan() {
+                return Ok(Some(value));
+            }
+            if is_missing(table.cell(r, c)) {
                 return Ok(None);
             }
-            parse_number(cell).map(Some).ok_or_else(|| {
+            Err(
                 Error::new(ErrorKind::Value, format!("the {what} is not a number"))
                     .with_hint(format!(
                         "every cell of \"{column}\" must be a number or empty; fix the cell or mark it missing (empty or NA)"
                     ))
-                    .at(table.location(r, c))
-            })
+                    .at(table.location(r, c)),
+            )
         })
         .collect()
 }
@@ -320,6 +324,23 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn numeric_columns_are_parsed_once_and_still_name_a_bad_cell() {
+        let t = crate::read_table(b"time,x\n1.5,a\nNA,2\n,3\n7,4\n", "t.csv").expect("reads");
+        let first = numeric(&t, "time", "time").expect("numbers");
+        assert_eq!(first, vec![Some(1.5), None, None, Some(7.0)]);
+        // The second read is served from the cache: the same numbers, the same slice.
+        let cached = t.numbers(0).as_ptr();
+        assert_eq!(numeric(&t, "time", "time").expect("numbers"), first);
+        assert_eq!(t.numbers(0).as_ptr(), cached);
+        // A text cell is an error naming its row and column, however often it is asked for.
+        for _ in 0..2 {
+            let e = numeric(&t, "x", "covariate").expect_err("text");
+            let text = e.to_string();
+            assert!(text.contains("row 2") && text.contains("\"x\""), "{text}");
+        }
     }
 
     #[test]
