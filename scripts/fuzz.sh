@@ -28,6 +28,9 @@ max_len() {
   esac
 }
 
+# The fuzz package's lock file is not committed: it starts as a copy of the workspace's, so the
+# core is fuzzed with the dependency versions it ships with (cargo adds libfuzzer-sys).
+[ -f Cargo.lock ] || cp ../../Cargo.lock Cargo.lock
 mkdir -p logs
 summary=()
 status=0
