@@ -21,19 +21,41 @@ export function fillColumnSelect(
   allowNone: boolean,
   noneLabel = '(none)',
 ): void {
-  const options: HTMLOptionElement[] = [];
-  if (allowNone) options.push(el('option', { value: NONE }, noneLabel));
-  else if (value === null || value === NONE) options.push(el('option', { value: NONE, disabled: true }, '(choose a column)'));
-  for (const column of columns) options.push(el('option', { value: column.name }, columnLabel(column)));
+  const specs: OptionSpec[] = [];
+  if (allowNone) specs.push({ value: NONE, text: noneLabel });
+  else if (value === null || value === NONE) specs.push({ value: NONE, text: '(choose a column)', disabled: true });
+  for (const column of columns) specs.push({ value: column.name, text: columnLabel(column) });
   if (value !== null && value !== NONE && !columns.some((c) => c.name === value)) {
-    options.push(el('option', { value }, `${value} (not in file)`));
+    specs.push({ value, text: `${value} (not in file)` });
   }
-  fillSelect(select, options, value ?? NONE);
+  fillSelectSpecs(select, specs, value ?? NONE);
+}
+
+/** An option to be: its value, text and whether it is disabled. */
+export interface OptionSpec {
+  value: string;
+  text: string;
+  disabled?: boolean;
+}
+
+function optionsKey(specs: OptionSpec[]): string {
+  return specs.map((o) => `${o.value}\u0000${o.text}\u0000${o.disabled === true ? 1 : 0}`).join('\u0001');
+}
+
+/** Replaces a select's options (only when they differ, so an open list is not disturbed, and a
+ * file of thousands of columns does not rebuild thousands of options on every change). */
+export function fillSelectSpecs(select: HTMLSelectElement, specs: OptionSpec[], value: string): void {
+  const key = optionsKey(specs);
+  if (select.dataset.key !== key) {
+    select.replaceChildren(...specs.map((o) => el('option', { value: o.value, disabled: o.disabled === true }, o.text)));
+    select.dataset.key = key;
+  }
+  select.value = value;
 }
 
 /** Replaces a select's options (only when they differ, so an open list is not disturbed). */
 export function fillSelect(select: HTMLSelectElement, options: HTMLOptionElement[], value: string): void {
-  const key = options.map((o) => `${o.value}\u0000${o.textContent ?? ''}\u0000${o.disabled ? 1 : 0}`).join('\u0001');
+  const key = optionsKey(options.map((o) => ({ value: o.value, text: o.textContent ?? '', disabled: o.disabled })));
   if (select.dataset.key !== key) {
     select.replaceChildren(...options);
     select.dataset.key = key;

@@ -1125,9 +1125,10 @@ function syncCox(s: State): void {
   rebuild(ui.covariates, candidates.map((c) => `${c.name}\u0000${c.kind}`).join('\u0001'), () =>
     candidates.map((column, k) => covariateItem(s, column, k)),
   );
+  const byName = new Map(columns.map((c) => [c.name, c]));
   for (const item of Array.from(ui.covariates.querySelectorAll<HTMLElement>('.covariate'))) {
     const name = item.dataset.column ?? '';
-    const column = columns.find((c) => c.name === name);
+    const column = byName.get(name);
     const chosen = settings.covariates.includes(name);
     const categorical = settings.categorical.find((c) => c.variable === name);
     const box = item.querySelector<HTMLInputElement>('input.covariate-pick');
@@ -1138,8 +1139,9 @@ function syncCox(s: State): void {
     if (options_) options_.hidden = !chosen;
     const refField = item.querySelector<HTMLElement>('.covariate-reference');
     const select = item.querySelector<HTMLSelectElement>('select');
-    if (refField && select) {
-      refField.hidden = categorical === undefined;
+    if (refField) refField.hidden = categorical === undefined;
+    // The reference picker is filled only where it is shown (a wide file has thousands).
+    if (refField && select && categorical !== undefined) {
       const levels = s.levels.get(name) ?? [];
       const value = categorical?.reference ?? levels[0] ?? '';
       const list = levels.includes(value) || value === '' ? levels : [...levels, value];

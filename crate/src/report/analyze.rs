@@ -164,8 +164,8 @@ fn run(full_table: &Table, settings: &Settings, stage: &mut dyn FnMut(&str)) -> 
         None => None,
     };
     stage("response");
-    let variables = match &settings.cohort {
-        Some(v) => v.clone(),
+    let (variables, more_variables) = match &settings.cohort {
+        Some(v) => (v.clone(), false),
         None => default_variables(table, settings),
     };
     let cohort = if variables.is_empty() {
@@ -189,7 +189,14 @@ fn run(full_table: &Table, settings: &Settings, stage: &mut dyn FnMut(&str)) -> 
         endpoints,
         response,
         cohort,
-        warnings: Vec::new(),
+        warnings: if more_variables {
+            vec![format!(
+                "The cohort table lists the first {} columns that suit it; choose its variables (Cohort table) to describe others.",
+                super::cohort::MAX_DEFAULT_VARIABLES
+            )]
+        } else {
+            Vec::new()
+        },
         methods: String::new(),
         display: super::types::Display { tables: Vec::new() },
     };

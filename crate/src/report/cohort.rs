@@ -112,8 +112,13 @@ fn looks_like_date(cell: &str) -> bool {
     t.len() >= 6 && digits >= 4 && seps >= 2 && parse_number(t).is_none()
 }
 
-/// The default variables: every column that is not a role, an identifier or a date.
-pub fn default_variables(table: &Table, settings: &Settings) -> Vec<String> {
+/// Most variables the cohort table takes by itself; a wider file's table lists the first ones
+/// and the report says so (the user can choose any others).
+pub const MAX_DEFAULT_VARIABLES: usize = 60;
+
+/// The default variables: every column that is not a role, an identifier or a date, at most
+/// [`MAX_DEFAULT_VARIABLES`]; the flag says whether more columns would have qualified.
+pub fn default_variables(table: &Table, settings: &Settings) -> (Vec<String>, bool) {
     let mut roles: Vec<&str> = Vec::new();
     for e in &settings.endpoints {
         roles.push(&e.time);
@@ -158,9 +163,12 @@ pub fn default_variables(table: &Table, settings: &Settings) -> Vec<String> {
         if !numeric && more_distinct_than(&cells, 12) {
             continue;
         }
+        if out.len() == MAX_DEFAULT_VARIABLES {
+            return (out, true);
+        }
         out.push(name.clone());
     }
-    out
+    (out, false)
 }
 
 /// Whether `cells` hold more than `limit` distinct values (stops counting past `limit`).
@@ -311,6 +319,39 @@ mod tests {
         assert_eq!(quantile_type7(&w, 0.5), Some(3.0));
         assert_eq!(quantile_type7(&w, 0.25), Some(1.75));
         assert_eq!(quantile_type7(&[], 0.5), None);
+    }
+
+    #[test]
+    fn a_wide_file_gets_the_first_columns_and_says_there_are_more() {
+        let settings = |time: &str| Settings {
+            endpoints: vec![crate::report::EndpointSpec {
+                name: "OS".into(),
+                time: time.into(),
+                event: "status".into(),
+                event_values: vec![],
+                dates: None,
+                plot: None,
+            }],
+            ..Settings::default()
+        };
+        let table = |extra: usize| {
+            let mut header = vec!["time".to_string(), "status".to_string(), "id".to_string()];
+            header.extend((0..extra).map(|i| format!("v{i}")));
+            let mut text = header.join(",") + "\n";
+            for r in 0..4 {
+                let mut row = vec![format!("{}", r + 1), "1".into(), format!("P{r}")];
+                row.extend((0..extra).map(|i| format!("{}", (r + i) % 3)));
+                text += &(row.join(",") + "\n");
+            }
+            crate::read_table(text.as_bytes(), "wide.csv").expect("reads")
+        };
+        let (vars, more) = default_variables(&table(5), &settings("time"));
+        assert_eq!((vars.len(), more), (5, false));
+        let (vars, more) = default_variables(&table(MAX_DEFAULT_VARIABLES), &settings("time"));
+        assert_eq!((vars.len(), more), (MAX_DEFAULT_VARIABLES, false));
+        let (vars, more) = default_variables(&table(10_000), &settings("time"));
+        assert_eq!((vars.len(), more), (MAX_DEFAULT_VARIABLES, true));
+        assert_eq!(vars.first().map(String::as_str), Some("v0"));
     }
 
     #[test]
