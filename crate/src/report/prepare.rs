@@ -261,15 +261,18 @@ pub fn endpoint_columns(table: &Table, spec: &EndpointSpec) -> Result<EndpointCo
             e == v || matches!((parse_number(e), parse_number(v)), (Some(a), Some(b)) if a == b)
         })
     };
+    // Each distinct value is classified once; rows then only find their value among the few.
+    let distinct_is_event: Vec<bool> = distinct.iter().map(|d| is_event(d)).collect();
     let mut censor_values: Vec<String> = Vec::new();
     let mut event = Vec::with_capacity(table.n_rows());
     for (r, cell) in table.columns[ec].iter().enumerate() {
-        if is_missing(cell) {
+        let v = cell.trim();
+        let Some(k) = distinct.iter().position(|d| d == v) else {
+            // Not among the distinct values: a missing cell.
             event.push(None);
             continue;
-        }
-        let v = cell.trim();
-        if is_event(v) {
+        };
+        if distinct_is_event[k] {
             event.push(Some(true));
         } else {
             if !censor_values.iter().any(|c| c == v) {
