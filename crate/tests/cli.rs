@@ -82,6 +82,31 @@ fn text_output_is_a_table() {
 }
 
 #[test]
+fn time_unit_labels_only_when_known() {
+    let base = [
+        "analyze",
+        "tests/fixtures/aml.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+    ];
+    // "time" names no unit: none is printed (aml's times are weeks, not months).
+    let (code, out, _) = survcalc(&base);
+    assert_eq!(code, 0);
+    assert!(out.contains("Median Survival (95% CI)"), "{out}");
+    let (code, out, _) = survcalc(&[&base[..], &["--time-unit", "weeks"]].concat());
+    assert_eq!(code, 0);
+    assert!(out.contains("Median Survival, weeks (95% CI)"), "{out}");
+    let (code, _, err) = survcalc(&[&base[..], &["--time-unit", "fortnights"]].concat());
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--time-unit") && err.contains("fortnights"),
+        "{err}"
+    );
+}
+
+#[test]
 fn bad_cell_names_row_column_and_value() {
     let (code, out, err) = survcalc(&[
         "analyze",

@@ -148,6 +148,10 @@ struct AnalyzeArgs {
     /// p-value style: default, nejm, jama, lancet, or a number of decimals.
     #[arg(long)]
     p_style: Option<String>,
+    /// Unit of the time columns for labels: days, weeks, months or years (default: read from
+    /// the column's name, e.g. os_days; else no unit is printed). Derived endpoints use --unit.
+    #[arg(long)]
+    time_unit: Option<String>,
     /// Column of the best % change in tumour size: adds a waterfall plot to --figures.
     #[arg(long)]
     waterfall: Option<String>,
@@ -416,6 +420,9 @@ fn settings_from(args: &AnalyzeArgs) -> Result<Settings, Error> {
                     ))
                 })?,
         };
+    }
+    if let Some(unit) = parse_enum("--time-unit", &args.time_unit)? {
+        s.time_unit = Some(unit);
     }
     if args.waterfall.is_some() {
         s.waterfall = args.waterfall.clone();
