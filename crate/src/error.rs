@@ -161,7 +161,7 @@ impl fmt::Display for Error {
         }
         write!(f, "{}", self.message)?;
         if let Some(v) = &loc.value {
-            write!(f, " (found \"{v}\")")?;
+            write!(f, " (found \"{}\")", shown_value(v))?;
         }
         if let Some(h) = &self.hint {
             write!(f, "\nhint: {h}")?;
@@ -172,9 +172,42 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Characters of a value a message quotes; a longer value (a cell that swallowed the rest of
+/// the file after an unclosed quote, say) is cut with "…".
+const SHOWN_VALUE_CHARS: usize = 60;
+
+/// A value as a message quotes it: line breaks and tabs written as `\n`, `\r`, `\t` (so the
+/// message stays on one line), and at most [`SHOWN_VALUE_CHARS`] characters.
+fn shown_value(v: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in v.chars().enumerate() {
+        if i == SHOWN_VALUE_CHARS {
+            out.push('…');
+            break;
+        }
+        match ch {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_or_multi_line_value_is_quoted_short_and_on_one_line() {
+        assert_eq!(shown_value("abc"), "abc");
+        assert_eq!(shown_value("8,0\n12,1\r\n"), "8,0\\n12,1\\r\\n");
+        let long = "x".repeat(10_000);
+        let shown = shown_value(&long);
+        assert_eq!(shown.chars().count(), SHOWN_VALUE_CHARS + 1);
+        assert!(shown.ends_with('…'));
+    }
 
     #[test]
     fn letters() {

@@ -137,14 +137,20 @@ pub fn numeric(table: &Table, column: &str, what: &str) -> Result<Vec<Option<f64
             if !value.is_nan() {
                 return Ok(Some(value));
             }
-            if is_missing(table.cell(r, c)) {
+            let cell = table.cell(r, c);
+            if is_missing(cell) {
                 return Ok(None);
             }
+            let hint = if cell.contains(['\n', '\r']) {
+                "this cell runs over a line break: a quote (\") that opens it is probably never closed; close or remove it in the file".to_string()
+            } else {
+                format!(
+                    "every cell of \"{column}\" must be a number or empty; fix the cell or mark it missing (empty or NA)"
+                )
+            };
             Err(
                 Error::new(ErrorKind::Value, format!("the {what} is not a number"))
-                    .with_hint(format!(
-                        "every cell of \"{column}\" must be a number or empty; fix the cell or mark it missing (empty or NA)"
-                    ))
+                    .with_hint(hint)
                     .at(table.location(r, c)),
             )
         })
@@ -338,6 +344,13 @@ mod tests {
         let cached = t.numbers(0).as_ptr();
         assert_eq!(numeric(&t, "time", "time").expect("numbers"), first);
         assert_eq!(t.numbers(0).as_ptr(), cached);
+        // A cell that swallowed lines after an unclosed quote says so.
+        let q = crate::read_table(b"time\n5\n\"8\n12\n", "q.csv").expect("reads");
+        let text = numeric(&q, "time", "time").expect_err("quote").to_string();
+        assert!(
+            text.contains("never closed") && text.contains("8\\n12"),
+            "{text}"
+        );
         // A text cell is an error naming its row and column, however often it is asked for.
         for _ in 0..2 {
             let e = numeric(&t, "x", "covariate").expect_err("text");
