@@ -432,15 +432,9 @@ fn check_line(rec: &csv::ByteRecord, limits: &Limits, line: usize, file_name: &s
         .enumerate()
         .find(|(_, f)| f.len() > limits.cell_bytes)
     {
-        return Err(Error::new(
-            ErrorKind::Limit,
-            format!(
-                "a cell holds {}; survcalc reads cells of at most {}",
-                size_text(field.len() as u64),
-                size_text(limits.cell_bytes as u64)
-            ),
-        )
-        .with_hint("this is usually a quote (\") opened in a cell and never closed, which makes the rest of the file one cell; close it, or remove the long text")
+        return Err(limits
+            .cell_too_long(field.len())
+            .with_hint("this is usually a quote (\") opened in a cell and never closed, which makes the rest of the file one cell; close it, or remove the long text")
         .at(Location {
             row: Some(line),
             column_letter: Some(column_letter(c)),

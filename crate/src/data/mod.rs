@@ -94,6 +94,21 @@ pub mod limits {
         }
     }
 
+    impl Limits {
+        /// The error for a cell of `bytes` bytes, over [`Limits::cell_bytes`] (the caller adds
+        /// the hint and the place).
+        pub fn cell_too_long(&self, bytes: usize) -> crate::error::Error {
+            crate::error::Error::new(
+                crate::error::ErrorKind::Limit,
+                format!(
+                    "a cell holds {}; survcalc reads cells of at most {}",
+                    size_text(bytes as u64),
+                    size_text(self.cell_bytes as u64)
+                ),
+            )
+        }
+    }
+
     /// Sizes in messages: "3.2 MB", "512 bytes".
     pub fn size_text(bytes: u64) -> String {
         if bytes >= 1024 * 1024 {

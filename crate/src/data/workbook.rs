@@ -536,19 +536,13 @@ pub fn read_workbook_with(bytes: &[u8], file_name: &str, options: &ReadOptions) 
             match r.get(c) {
                 Some(Data::String(s)) => {
                     if s.len() > limits.cell_bytes {
-                        return Err(Error::new(
-                            ErrorKind::Limit,
-                            format!(
-                                "a cell holds {}; survcalc reads cells of at most {}",
-                                size_text(s.len() as u64),
-                                size_text(limits.cell_bytes as u64)
-                            ),
-                        )
-                        .with_hint("shorten or remove the long text")
-                        .at(Location {
-                            column_letter: Some(column_letter(col0 + c)),
-                            ..at()
-                        }));
+                        return Err(limits
+                            .cell_too_long(s.len())
+                            .with_hint("shorten or remove the long text")
+                            .at(Location {
+                                column_letter: Some(column_letter(col0 + c)),
+                                ..at()
+                            }));
                     }
                     col.push(s);
                 }
