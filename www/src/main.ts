@@ -248,10 +248,8 @@ interface State {
   columnBackup: WeakMap<EndpointSpec, Pick<EndpointSpec, 'time' | 'event' | 'event_values'>>;
   /** What the reader detected (and what is in force). */
   detected: Detected;
-  /** The first rows as read, when the core provides them. */
-  preview: Preview | null;
-  /** Whether the core can re-read the file with the reading options chosen. */
-  canOverride: boolean;
+  /** The first rows as read. */
+  preview: Preview;
   /** The endpoint whose figure the figure options edit; null: every endpoint's. */
   plotScope: number | null;
 }
@@ -705,7 +703,6 @@ async function openData(source: Source, keep: Settings | null = null): Promise<b
     columnBackup: new WeakMap(),
     detected: opened.detected,
     preview: opened.preview,
-    canOverride: opened.canOverride,
     plotScope: null,
   };
   recordInput(s);
@@ -838,12 +835,11 @@ function syncRead(s: State): void {
   const pairs: Array<[string, string]> = [['File', s.source.fileName], ...detectedItems(s.detected)];
   rebuild(ui.readSummary, pairs.flat().join('\u0001'), () => pairs.flatMap(([label, text]) => [el('dt', {}, label), el('dd', {}, text)]));
   const text = s.detected.delimiter !== null && s.detected.delimiter !== undefined;
-  ui.readFields.hidden = !(s.canOverride && text);
+  ui.readFields.hidden = !text;
   const chosen = s.source.options ?? AUTO_READ;
   for (const [select, key] of READ_CHOICES) select.value = chosen[key] ?? 'auto';
   const preview = s.preview;
-  ui.preview.hidden = preview === null;
-  if (preview === null) return;
+  ui.preview.hidden = false;
   const head = ui.previewTable.tHead;
   const body = ui.previewTable.tBodies[0];
   if (previewShown === preview) return;
@@ -1465,7 +1461,7 @@ async function loadSettingsFile(s: State, file: File): Promise<void> {
     return;
   }
   const input = loaded.input;
-  if (s.canOverride && input && !isAutoRead(input) && JSON.stringify({ ...AUTO_READ, ...(s.source.options ?? {}) }) !== JSON.stringify({ ...AUTO_READ, ...input, sheet: undefined })) {
+  if (input && !isAutoRead(input) && JSON.stringify({ ...AUTO_READ, ...(s.source.options ?? {}) }) !== JSON.stringify({ ...AUTO_READ, ...input, sheet: undefined })) {
     // The file says how the data was read: read it that way, then apply it.
     const { sheet, ...options } = input;
     await openData({ ...s.source, sheet: sheet ?? s.source.sheet, options: { ...AUTO_READ, ...options } }, loaded);

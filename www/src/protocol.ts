@@ -13,10 +13,8 @@ export interface Opened {
   columns: ColumnInfo[];
   detected: Detected;
   guessed: Settings;
-  /** The first rows as read; null when the core cannot show them. */
-  preview: Preview | null;
-  /** Whether the core can read the file with options the user chose (`Workspace.open_with`). */
-  canOverride: boolean;
+  /** The first rows as read. */
+  preview: Preview;
 }
 
 /** An SVG figure from the core, or the core's message saying why there is none. */

@@ -273,6 +273,6 @@ export interface WorkspaceApi {
   /** The endpoint's swimmer plot. */
   swimmer_svg(endpoint: number): string;
   /** The first rows as read (present once the core has it). */
-  preview?(maxRows: number): Preview;
+  preview(maxRows: number): Preview;
   free(): void;
 }

@@ -3,7 +3,7 @@
 // requests of engine.ts one at a time, in order; it computes nothing itself.
 import initFirst, * as firstModule from '../pkg-core/survcalc.js';
 import type { Analysed, EndpointFigures, Export, Figure, Opened, ReplyMessage, RequestMessage } from './protocol.js';
-import type { Preview, ReadOptions, Settings, WorkspaceApi } from './types.js';
+import type { ReadOptions, Settings, WorkspaceApi } from './types.js';
 
 /** The worker's global scope, typed by hand (the page's lib is DOM, not WebWorker). */
 const scope = globalThis as unknown as {
@@ -48,7 +48,6 @@ const PREVIEW_ROWS = 20;
 
 function open(bytes: Uint8Array, fileName: string, sheet: string | null, options: ReadOptions | null): Opened {
   const { Workspace } = core;
-  const canOverride = true;
   const next = (
     options !== null
       ? Workspace.open_with(bytes, fileName, { ...options, sheet })
@@ -57,8 +56,7 @@ function open(bytes: Uint8Array, fileName: string, sheet: string | null, options
         : Workspace.open_sheet(bytes, fileName, sheet)
   ) as unknown as WorkspaceApi;
   try {
-    const preview: Preview | null = typeof next.preview === 'function' ? next.preview(PREVIEW_ROWS) : null;
-    const opened = { columns: next.columns(), detected: next.detected(), guessed: next.guess_settings(), preview, canOverride };
+    const opened = { columns: next.columns(), detected: next.detected(), guessed: next.guess_settings(), preview: next.preview(PREVIEW_ROWS) };
     // Only a file that opened replaces the previous one.
     workspace?.free();
     workspace = next;
