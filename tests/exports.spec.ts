@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { afterAnalysis, cliPath, expect, openPage, openSection, ROOT, screenshot, SCREENSHOTS, tableCells, test } from './helpers.js';
+import { afterAnalysis, cliPath, expect, openPage, openSection, parseCsv, ROOT, screenshot, SCREENSHOTS, tableCells, test } from './helpers.js';
 import { makeXlsx, type Sheet } from './xlsx.js';
 
 const OUTPUT = join(ROOT, 'test-results', 'exports');
@@ -28,36 +28,6 @@ async function download(page: Page, click: () => Promise<unknown>): Promise<Save
   await d.saveAs(path);
   const bytes = readFileSync(path);
   return { name: d.suggestedFilename(), bytes, text: bytes.toString('utf8'), path };
-}
-
-/** Reads CSV text (RFC 4180 quoting) into records of fields. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  return records;
 }
 
 /** The CLI's --json report for a data file and a settings file (null when the CLI is not built). */

@@ -1,9 +1,10 @@
 // Shared fixtures for the end-to-end tests: every test also checks that the page logged no
 // console errors or warnings, threw nothing, and requested nothing from another origin.
 import { test as base, expect, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeXlsx } from './xlsx.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'tests', 'fixtures');
@@ -86,4 +87,64 @@ export async function openSection(page: Page, name: string): Promise<void> {
   await expect(section).toHaveCount(1);
   if ((await section.getAttribute('open')) === null) await section.locator('summary').first().click();
   await expect(section).toHaveAttribute('open', '');
+}
+
+/** Reads CSV text (RFC 4180 quoting) into records of fields. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i += 1;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || record.length > 0) records.push([...record, field]);
+  return records;
+}
+
+/** R 4.2.2, survival 3.5-3: survfit(Surv(time, status) ~ x, data = aml), as the page's table
+ * shows it (group, N, events, median with 95% CI). */
+export const AML_BY_X = [
+  ['Maintained', '11', '7', '31 (18–NR)'],
+  ['Nonmaintained', '12', '11', '23 (8–NR)'],
+  ['Overall', '23', '18', '27 (18–48)'],
+];
+
+/** tests/fixtures/aml.csv as a one-sheet .xlsx (whole numbers stored as numbers), for the file
+ * input. */
+export function amlWorkbook(): { name: string; mimeType: string; buffer: Buffer } {
+  const rows = readFileSync(join(FIXTURES, 'aml.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line, i) => line.split(',').map((v) => (i > 0 && /^\d+$/.test(v) ? Number(v) : v)));
+  return {
+    name: 'aml.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: makeXlsx([{ name: 'aml', rows }]),
+  };
+}
+
+/** Opens tests/fixtures/aml.csv and picks its time, event and group columns. */
+export async function openAmlByGroup(page: Page): Promise<void> {
+  await afterAnalysis(page, () => page.getByLabel('Open data file').setInputFiles(join(FIXTURES, 'aml.csv')));
+  await afterAnalysis(page, () => page.getByLabel('Time', { exact: true }).selectOption('time'));
+  await afterAnalysis(page, () => page.getByLabel('Event', { exact: true }).selectOption('status'));
+  await afterAnalysis(page, () => page.getByLabel('Group', { exact: true }).selectOption('x'));
 }

@@ -1,10 +1,8 @@
 // The page starts with the small WebAssembly module (pkg-core/: CSV and TSV) and loads the full
 // one (pkg/: also workbooks) only when the user opens a workbook; the page's timings (read by
 // scripts/bench-browser.mjs) record each step.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAnalysis, expect, FIXTURES, openPage, tableCells, test } from './helpers.js';
-import { makeXlsx } from './xlsx.js';
+import { afterAnalysis, amlWorkbook, expect, FIXTURES, openPage, tableCells, test } from './helpers.js';
 
 interface Timing {
   op: string;
@@ -26,17 +24,7 @@ test('the first module reads CSV; the full module is loaded for a workbook only'
   expect(wasmPaths(watch.requests)).toEqual(['/pkg-core/survcalc_bg.wasm']);
 
   // A workbook: the full module is fetched once and reads it.
-  const aml = readFileSync(join(FIXTURES, 'aml.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line, i) => line.split(',').map((v) => (i > 0 && /^\d+$/.test(v) ? Number(v) : v)));
-  await afterAnalysis(page, () =>
-    page.getByLabel('Open data file').setInputFiles({
-      name: 'aml.xlsx',
-      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      buffer: makeXlsx([{ name: 'aml', rows: aml }]),
-    }),
-  );
+  await afterAnalysis(page, () => page.getByLabel('Open data file').setInputFiles(amlWorkbook()));
   await expect(page.locator('#source')).toContainText('aml.xlsx');
   expect(wasmPaths(watch.requests)).toEqual(['/pkg-core/survcalc_bg.wasm', '/pkg/survcalc_bg.wasm']);
   await afterAnalysis(page, () => page.getByLabel('Group', { exact: true }).selectOption('x'));

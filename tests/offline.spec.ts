@@ -6,8 +6,7 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Response } from '@playwright/test';
-import { afterAnalysis, expect, FIXTURES, openPage, ROOT, tableCells, test } from './helpers.js';
-import { makeXlsx } from './xlsx.js';
+import { afterAnalysis, AML_BY_X, amlWorkbook, expect, openAmlByGroup, openPage, ROOT, tableCells, test } from './helpers.js';
 
 // The default, said explicitly: these tests are about the service worker.
 test.use({ serviceWorkers: 'allow' });
@@ -78,31 +77,13 @@ test('after one visit the page opens and analyses a file offline', async ({ page
   console.log(`offline: reload to the example's first result took ${reloadMs} ms`);
   await expect(page.locator('#source')).toContainText('synthetic');
 
-  await afterAnalysis(page, () => page.getByLabel('Open data file').setInputFiles(join(FIXTURES, 'aml.csv')));
-  await afterAnalysis(page, () => page.getByLabel('Time', { exact: true }).selectOption('time'));
-  await afterAnalysis(page, () => page.getByLabel('Event', { exact: true }).selectOption('status'));
-  await afterAnalysis(page, () => page.getByLabel('Group', { exact: true }).selectOption('x'));
+  await openAmlByGroup(page);
   await expect(page.locator('#alert')).toBeEmpty();
-  // R 4.2.2, survival 3.5-3: survfit(Surv(time, status) ~ x, data = aml).
-  expect(await tableCells(page, 'endpoint-0')).toEqual([
-    ['Maintained', '11', '7', '31 (18–NR)'],
-    ['Nonmaintained', '12', '11', '23 (8–NR)'],
-    ['Overall', '23', '18', '27 (18–48)'],
-  ]);
+  expect(await tableCells(page, 'endpoint-0')).toEqual(AML_BY_X);
   await expect(page.locator('figure.plot').first().locator('svg')).toBeVisible();
 
   // A workbook: the engine then loads its full module (pkg/), from the cache too.
-  const rows = readFileSync(join(FIXTURES, 'aml.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line, i) => line.split(',').map((v) => (i > 0 && /^\d+$/.test(v) ? Number(v) : v)));
-  await afterAnalysis(page, () =>
-    page.getByLabel('Open data file').setInputFiles({
-      name: 'aml.xlsx',
-      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      buffer: makeXlsx([{ name: 'aml', rows }]),
-    }),
-  );
+  await afterAnalysis(page, () => page.getByLabel('Open data file').setInputFiles(amlWorkbook()));
   await afterAnalysis(page, () => page.getByLabel('Group', { exact: true }).selectOption('x'));
   await expect(page.locator('#alert')).toBeEmpty();
   expect((await tableCells(page, 'endpoint-0'))[0]).toEqual(['Maintained', '11', '7', '31 (18–NR)']);

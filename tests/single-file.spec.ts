@@ -5,9 +5,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { test as base, expect, type Page } from '@playwright/test';
-import { FIXTURES, ROOT, tableCells } from './helpers.js';
-import { makeXlsx } from './xlsx.js';
+import { test as base, expect } from '@playwright/test';
+import { afterAnalysis, AML_BY_X, amlWorkbook, openAmlByGroup, ROOT, tableCells } from './helpers.js';
 
 const FILE = join(ROOT, 'dist', 'survcalc.html');
 const LOCAL = /^(file|blob|data):/;
@@ -39,16 +38,6 @@ const test = base.extend<{ watch: Watch }>({
   ],
 });
 
-async function runs(page: Page): Promise<number> {
-  return Number((await page.locator('body').getAttribute('data-runs')) ?? '0');
-}
-
-async function afterAnalysis(page: Page, action: () => Promise<unknown>): Promise<void> {
-  const before = await runs(page);
-  await action();
-  await expect.poll(() => runs(page)).toBeGreaterThan(before);
-}
-
 test('from file:// with no network: the example, then a CSV, with the numbers R gives', async ({ page, watch }) => {
   const start = Date.now();
   await page.goto(pathToFileURL(FILE).href);
@@ -60,32 +49,14 @@ test('from file:// with no network: the example, then a CSV, with the numbers R 
   await expect(page.locator('#source')).toContainText('synthetic');
   expect((await tableCells(page, 'endpoint-0')).length).toBeGreaterThan(1);
 
-  await afterAnalysis(page, () => page.getByLabel('Open data file').setInputFiles(join(FIXTURES, 'aml.csv')));
-  await afterAnalysis(page, () => page.getByLabel('Time', { exact: true }).selectOption('time'));
-  await afterAnalysis(page, () => page.getByLabel('Event', { exact: true }).selectOption('status'));
-  await afterAnalysis(page, () => page.getByLabel('Group', { exact: true }).selectOption('x'));
+  await openAmlByGroup(page);
   await expect(page.locator('#alert')).toBeEmpty();
-  // R 4.2.2, survival 3.5-3: survfit(Surv(time, status) ~ x, data = aml).
-  expect(await tableCells(page, 'endpoint-0')).toEqual([
-    ['Maintained', '11', '7', '31 (18–NR)'],
-    ['Nonmaintained', '12', '11', '23 (8–NR)'],
-    ['Overall', '23', '18', '27 (18–48)'],
-  ]);
+  expect(await tableCells(page, 'endpoint-0')).toEqual(AML_BY_X);
   const km = page.locator('figure.plot').filter({ hasText: 'Kaplan–Meier estimate' }).locator('svg');
   await expect(km.locator('path.km-curve')).toHaveCount(2);
 
   // A workbook (the served page loads a second module for these; here the one module reads both).
-  const rows = readFileSync(join(FIXTURES, 'aml.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line, i) => line.split(',').map((v) => (i > 0 && /^\d+$/.test(v) ? Number(v) : v)));
-  await afterAnalysis(page, () =>
-    page.getByLabel('Open data file').setInputFiles({
-      name: 'aml.xlsx',
-      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      buffer: makeXlsx([{ name: 'aml', rows }]),
-    }),
-  );
+  await afterAnalysis(page, () => page.getByLabel('Open data file').setInputFiles(amlWorkbook()));
   await expect(page.locator('#source')).toContainText('aml.xlsx');
   await afterAnalysis(page, () => page.getByLabel('Group', { exact: true }).selectOption('x'));
   await expect(page.locator('#alert')).toBeEmpty();

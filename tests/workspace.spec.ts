@@ -12,6 +12,7 @@ import {
   FIXTURES,
   openPage,
   openSection,
+  parseCsv,
   ROOT,
   screenshot,
   SCREENSHOTS,
@@ -40,36 +41,6 @@ async function screenshotOf(locator: Locator, name: string): Promise<void> {
 
 const tableBlock = (page: Page, id: string) =>
   page.locator('.table-block').filter({ has: page.locator(`table[data-table-id="${id}"]`) });
-
-/** Reads CSV text (RFC 4180 quoting) into records of fields. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  return records;
-}
 
 /** Writes a settings file for the "Load settings" input and returns its path. */
 function settingsFile(name: string, settings: unknown): string {
