@@ -1,8 +1,10 @@
 //! Delimited text files (CSV, TSV, semicolon- or pipe-separated), read with the `csv` crate.
 //!
-//! Detection (each can be forced with [`ReadOptions`]): a UTF-8 byte-order mark is removed;
-//! text that is not valid UTF-8 is decoded as Windows-1252 (the usual encoding of spreadsheet
-//! exports on Windows); the delimiter is the one of tab, semicolon, comma and pipe that occurs
+//! Detection (each can be forced with [`ReadOptions`]): a UTF-8 byte-order mark is removed; a
+//! file starting with a UTF-16 byte-order mark (Excel's "Unicode text", usually tab-separated) is
+//! decoded from UTF-16 (little- or big-endian, as the mark says), and an unpaired surrogate in it
+//! is an error naming the line and column; other text that is not valid UTF-8 is decoded as
+//! Windows-1252 (the usual encoding of spreadsheet exports on Windows); the delimiter is the one of tab, semicolon, comma and pipe that occurs
 //! most often on the header line, outside quotes (tab wins for `.tsv` / `.tab` files); decimal
 //! marks and thousands separators are decided per column (see [`super::numbers`]). Blank lines
 //! are skipped. Positions in messages are the 1-based line numbers of the file.
@@ -37,6 +39,74 @@ fn decode_1252(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The byte order of a UTF-16 file, or None: from the byte-order mark (FF FE little-endian,
+/// FE FF big-endian) when the encoding is auto, or as forced.
+fn utf16_order(bytes: &[u8], encoding: Encoding) -> Option<bool> {
+    match encoding {
+        Encoding::Auto if bytes.starts_with(&[0xFF, 0xFE]) => Some(false),
+        Encoding::Auto if bytes.starts_with(&[0xFE, 0xFF]) => Some(true),
+        Encoding::Utf16Le => Some(false),
+        Encoding::Utf16Be => Some(true),
+        _ => None,
+    }
+}
+
+/// The text of a UTF-16 file (big-endian if `big_endian`), its encoding's name and whether a
+/// byte-order mark was removed.
+///
+/// # Errors
+/// `Format` for an unpaired surrogate (naming its line and column, like a byte that is not
+/// UTF-8) or a file cut inside a character (an odd number of bytes).
+fn decode_utf16(
+    bytes: &[u8],
+    big_endian: bool,
+    delimiter: Delimiter,
+    file_name: &str,
+) -> Result<(String, &'static str, bool)> {
+    let (mark, name) = if big_endian {
+        ([0xFE, 0xFF], "UTF-16BE")
+    } else {
+        ([0xFF, 0xFE], "UTF-16LE")
+    };
+    let (body, bom) = match bytes.strip_prefix(&mark) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    let units = body.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let mut text = String::with_capacity(body.len() / 2 + body.len() / 16);
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => text.push(c),
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorKind::Format,
+                    format!(
+                        "the file is {name} but holds a lone surrogate code {:04X}, which is not a character",
+                        e.unpaired_surrogate()
+                    ),
+                )
+                .with_hint("the file is damaged at this place (often a character cut in two); correct the cell in a text editor or spreadsheet program, or save the file again as UTF-8 CSV")
+                .at(place_in_text(&text, delimiter, file_name)));
+            }
+        }
+    }
+    if body.len() % 2 == 1 {
+        return Err(Error::new(
+            ErrorKind::Format,
+            format!("the file is {name} but ends in the middle of a character (its length is odd)"),
+        )
+        .with_hint("the file seems cut short; save it again from the program that wrote it, or as UTF-8 CSV")
+        .at(place_in_text(&text, delimiter, file_name)));
+    }
+    Ok((text, name, bom))
+}
+
 /// The text of the file, the encoding's name, and whether a BOM was removed.
 fn decode<'a>(
     bytes: &'a [u8],
@@ -50,10 +120,14 @@ fn decode<'a>(
     };
     match encoding {
         Encoding::Windows1252 => Ok((Cow::Owned(decode_1252(bytes)), "Windows-1252", bom)),
-        Encoding::Auto => match std::str::from_utf8(bytes) {
-            Ok(s) => Ok((Cow::Borrowed(s), "UTF-8", bom)),
-            Err(_) => Ok((Cow::Owned(decode_1252(bytes)), "Windows-1252", bom)),
-        },
+        // UTF-16 is decoded before (`decode_utf16`); without its byte-order mark, auto reads
+        // the bytes as UTF-8 or Windows-1252.
+        Encoding::Auto | Encoding::Utf16Le | Encoding::Utf16Be => {
+            match std::str::from_utf8(bytes) {
+                Ok(s) => Ok((Cow::Borrowed(s), "UTF-8", bom)),
+                Err(_) => Ok((Cow::Owned(decode_1252(bytes)), "Windows-1252", bom)),
+            }
+        }
         Encoding::Utf8 => match std::str::from_utf8(bytes) {
             Ok(s) => Ok((Cow::Borrowed(s), "UTF-8", bom)),
             Err(e) => Err(utf8_error(bytes, &e, delimiter, file_name, bom)),
@@ -71,27 +145,6 @@ fn utf8_error(
 ) -> Error {
     let at = e.valid_up_to();
     let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
-    let line = 1 + valid.bytes().filter(|&b| b == b'\n').count();
-    let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
-    let delim = delimiter
-        .byte()
-        .unwrap_or_else(|| detect_delimiter(valid, file_name));
-    // The column: delimiters outside quotes before the bad byte on its line.
-    let mut column = 0;
-    let mut in_quotes = false;
-    for &b in &bytes[line_start..at] {
-        if b == b'"' {
-            in_quotes = !in_quotes;
-        } else if b == delim && !in_quotes {
-            column += 1;
-        }
-    }
-    let header = valid
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .and_then(|l| l.split(delim as char).nth(column))
-        .map(|h| h.trim().trim_matches('"').to_string())
-        .filter(|h| !h.is_empty() && line > 1);
     let shown: Vec<String> = bytes[at..bytes.len().min(at + e.error_len().unwrap_or(1).max(2))]
         .iter()
         .map(|b| format!("{b:02X}"))
@@ -107,12 +160,39 @@ fn utf8_error(
     .with_hint(
         "the file seems to be in Windows-1252 (Latin-1), as Excel on Windows saves CSV; choose the encoding windows-1252 (or auto)",
     )
-    .at(Location {
+    .at(place_in_text(valid, delimiter, file_name))
+}
+
+/// The place just after `valid`, the text read before a character that cannot be decoded: its
+/// line, its column's letter (delimiters outside quotes before it on its line) and the column's
+/// header when the place is below the header line.
+fn place_in_text(valid: &str, delimiter: Delimiter, file_name: &str) -> Location {
+    let line = 1 + valid.bytes().filter(|&b| b == b'\n').count();
+    let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+    let delim = delimiter
+        .byte()
+        .unwrap_or_else(|| detect_delimiter(valid, file_name));
+    let mut column = 0;
+    let mut in_quotes = false;
+    for &b in &valid.as_bytes()[line_start..] {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == delim && !in_quotes {
+            column += 1;
+        }
+    }
+    let header = valid
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .and_then(|l| l.split(delim as char).nth(column))
+        .map(|h| h.trim().trim_matches('"').to_string())
+        .filter(|h| !h.is_empty() && line > 1);
+    Location {
         row: Some(line),
         column: header,
         column_letter: Some(column_letter(column)),
         ..Location::file(file_name)
-    })
+    }
 }
 
 fn detect_delimiter(text: &str, file_name: &str) -> u8 {
@@ -189,7 +269,8 @@ pub fn read_delimited_with(bytes: &[u8], file_name: &str, options: &ReadOptions)
     if bytes.len() > limits.file_bytes {
         return Err(file_too_large(bytes.len(), limits, file_name));
     }
-    if looks_binary(bytes) {
+    let utf16 = utf16_order(bytes, options.encoding);
+    if utf16.is_none() && looks_binary(bytes) {
         let hint = if bytes.starts_with(b"PK\x03\x04")
             || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         {
@@ -203,7 +284,13 @@ pub fn read_delimited_with(bytes: &[u8], file_name: &str, options: &ReadOptions)
                 .at(file_loc()),
         );
     }
-    let (text, encoding, bom) = decode(bytes, options.encoding, options.delimiter, file_name)?;
+    let (text, encoding, bom) = match utf16 {
+        Some(big_endian) => {
+            let (text, name, bom) = decode_utf16(bytes, big_endian, options.delimiter, file_name)?;
+            (Cow::Owned(text), name, bom)
+        }
+        None => decode(bytes, options.encoding, options.delimiter, file_name)?,
+    };
     let delimiter = options
         .delimiter
         .byte()
@@ -537,6 +624,83 @@ mod tests {
         let t = read_delimited(b"name,v\nJos\xe9,1\n", "x.csv").expect("reads");
         assert_eq!(&t.columns[0][0], "José");
         assert_eq!(t.detected.encoding, "Windows-1252");
+    }
+
+    fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+        let mut b = Vec::new();
+        if bom {
+            b.extend(if big_endian {
+                [0xFE, 0xFF]
+            } else {
+                [0xFF, 0xFE]
+            });
+        }
+        for u in text.encode_utf16() {
+            b.extend(if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            });
+        }
+        b
+    }
+
+    #[test]
+    fn utf16_with_a_bom_reads_as_the_utf8_text() {
+        let text = "name\tsite\tdose\r\nJosé\tZürich 🏥\t1,5\r\n\r\n\"Ana\"\t東京\t2\r\n";
+        let plain = read_delimited(text.as_bytes(), "u.txt").expect("reads UTF-8");
+        for (big_endian, name) in [(false, "UTF-16LE"), (true, "UTF-16BE")] {
+            let t = read_delimited(&utf16(text, big_endian, true), "u.txt").expect("reads");
+            assert_eq!(t.headers, plain.headers);
+            assert_eq!(t.columns, plain.columns);
+            assert_eq!(t.row_lines, vec![2, 4]);
+            assert_eq!(t.detected.encoding, name);
+            assert!(t.detected.bom);
+            assert_eq!(t.detected.delimiter.as_deref(), Some("tab"));
+            assert_eq!(&t.columns[1][0], "Zürich 🏥");
+        }
+        // Forced, with or without the mark.
+        for bom in [false, true] {
+            let o = ReadOptions {
+                encoding: Encoding::Utf16Be,
+                ..ReadOptions::default()
+            };
+            let t = with(&utf16(text, true, bom), o).expect("reads");
+            assert_eq!(t.columns, plain.columns);
+            assert_eq!(t.detected.bom, bom);
+        }
+        // Without a mark, auto does not guess: the NUL bytes make it binary.
+        let e = read_delimited(&utf16(text, false, false), "u.txt").expect_err("no mark");
+        assert_eq!(e.kind, ErrorKind::Format);
+    }
+
+    #[test]
+    fn a_lone_surrogate_names_its_line_and_column() {
+        let mut b = utf16("time\tstatus\n5\t1\n8\tx", false, true);
+        b.extend(0xD800u16.to_le_bytes()); // a high surrogate followed by a tab, not a low one
+        b.extend(utf16("\n", false, false));
+        let e = read_delimited(&b, "u.txt").expect_err("lone surrogate");
+        assert_eq!(e.kind, ErrorKind::Format);
+        assert_eq!(e.location.row, Some(3));
+        assert_eq!(e.location.column.as_deref(), Some("status"));
+        assert_eq!(e.location.column_letter.as_deref(), Some("B"));
+        assert!(e.message.contains("UTF-16LE"), "{}", e.message);
+        assert!(e.message.contains("D800"), "{}", e.message);
+        assert!(e.hint.is_some());
+        // A lone low surrogate, big-endian, in the first column.
+        let mut b = utf16("a,b\n", true, true);
+        b.extend(0xDC00u16.to_be_bytes());
+        let e = read_delimited(&b, "u.csv").expect_err("lone low surrogate");
+        assert_eq!(e.location.row, Some(2));
+        assert_eq!(e.location.column.as_deref(), Some("a"));
+        assert!(e.message.contains("DC00"), "{}", e.message);
+        // An odd length: cut inside a character.
+        let mut b = utf16("a,b\n1,2\n", false, true);
+        b.push(b'3');
+        let e = read_delimited(&b, "u.csv").expect_err("odd length");
+        assert_eq!(e.kind, ErrorKind::Format);
+        assert!(e.message.contains("odd"), "{}", e.message);
+        assert_eq!(e.location.row, Some(3));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! ```
 //!
 //! with `delimiter` one of `auto`, `,`, `;`, `tab`, `|`; `encoding` one of `auto`, `utf-8`,
-//! `windows-1252`; `decimal` one of `auto`, `point`, `comma`; `thousands` one of `auto`, `none`,
+//! `windows-1252`, `utf-16le`, `utf-16be`; `decimal` one of `auto`, `point`, `comma`; `thousands` one of `auto`, `none`,
 //! `comma`, `point`, `space`, `apostrophe`.
 
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,8 @@ impl Delimiter {
 /// The character encoding of a text file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Encoding {
-    /// UTF-8 when the bytes are valid UTF-8, else Windows-1252.
+    /// UTF-16 when the file starts with a UTF-16 byte-order mark (what Excel's "Unicode text"
+    /// writes), else UTF-8 when the bytes are valid UTF-8, else Windows-1252.
     #[default]
     #[serde(rename = "auto")]
     Auto,
@@ -63,6 +64,12 @@ pub enum Encoding {
         alias = "iso-8859-1"
     )]
     Windows1252,
+    /// UTF-16, little-endian (Excel's "Unicode text" on Windows); a byte-order mark is removed.
+    #[serde(rename = "utf-16le", alias = "utf16le", alias = "UTF-16LE")]
+    Utf16Le,
+    /// UTF-16, big-endian; a byte-order mark is removed.
+    #[serde(rename = "utf-16be", alias = "utf16be", alias = "UTF-16BE")]
+    Utf16Be,
 }
 
 /// The decimal mark of numbers in a text file.
@@ -149,5 +156,13 @@ mod tests {
             r#"{"delimiter":"auto","encoding":"auto","decimal":"auto","thousands":"auto"}"#
         );
         assert!(serde_json::from_str::<ReadOptions>(r#"{"delimiter":"x"}"#).is_err());
+        let o: ReadOptions = serde_json::from_str(r#"{"encoding":"utf-16le"}"#).expect("parses");
+        assert_eq!(o.encoding, Encoding::Utf16Le);
+        let o: ReadOptions = serde_json::from_str(r#"{"encoding":"utf-16be"}"#).expect("parses");
+        assert_eq!(o.encoding, Encoding::Utf16Be);
+        assert_eq!(
+            serde_json::to_string(&Encoding::Utf16Le).expect("serialises"),
+            r#""utf-16le""#
+        );
     }
 }

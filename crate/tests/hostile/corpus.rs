@@ -338,7 +338,36 @@ pub fn cases() -> Vec<Case> {
             b
         }),
         settings: good.clone(),
-        expect: fails(Stage::Open, "format", &["utf16.csv", "hint:"]),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "utf16-surrogate.txt",
+        about: "UTF-16 text with a lone surrogate in row 3, column status",
+        content: Content::Bytes({
+            let mut b = vec![0xFF, 0xFE];
+            for u in "time\tstatus\r\n5\t1\r\n8\t"
+                .encode_utf16()
+                .chain([0xD800])
+                .chain("0\r\n".encode_utf16())
+            {
+                b.extend(u.to_le_bytes());
+            }
+            b
+        }),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "format",
+            &[
+                "utf16-surrogate.txt",
+                "row 3",
+                "\"status\" (B)",
+                "D800",
+                "hint:",
+            ],
+        ),
         big: false,
         known_failing: None,
     });

@@ -45,7 +45,8 @@ struct AnalyzeArgs {
     /// Delimiter of a text file: auto, ",", ";", tab or "|" (default: the settings file's, else auto).
     #[arg(long)]
     delimiter: Option<String>,
-    /// Encoding of a text file: auto, utf-8 or windows-1252 (Latin-1 files read as windows-1252).
+    /// Encoding of a text file: auto, utf-8, windows-1252 (Latin-1 files read as windows-1252),
+    /// utf-16le or utf-16be (auto reads UTF-16 by its byte-order mark).
     #[arg(long)]
     encoding: Option<String>,
     /// Decimal mark of a text file's numbers: auto, point or comma.
@@ -245,7 +246,11 @@ fn input_from(args: &AnalyzeArgs, s: &mut Settings) -> Result<(), Error> {
     )? {
         s.input.delimiter = d;
     }
-    if let Some(e) = parse_choice("--encoding", &args.encoding, "auto, utf-8 or windows-1252")? {
+    if let Some(e) = parse_choice(
+        "--encoding",
+        &args.encoding,
+        "auto, utf-8, windows-1252, utf-16le or utf-16be",
+    )? {
         s.input.encoding = e;
     }
     if let Some(d) = parse_choice("--decimal", &args.decimal, "auto, point or comma")? {
