@@ -27,7 +27,8 @@ use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 pub use super::is_workbook;
 
 /// Refuses a zip container whose parts declare more than `limits.unzipped_bytes` in all, or a
-/// part larger than 1 MiB that claims a compression ratio above `limits.zip_ratio`.
+/// part larger than 1 MiB that claims a compression ratio above `limits.zip_ratio`; then checks
+/// the same limits on the sizes the parts really inflate to (see [`check_inflated`]).
 ///
 /// # Errors
 /// `Limit`, naming the part; `Format` when the zip directory cannot be read.
@@ -64,21 +65,104 @@ pub fn check_zip(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
         }
     }
     if total > limits.unzipped_bytes {
-        return Err(Error::new(
-            ErrorKind::Limit,
-            format!(
-                "the workbook unzips to {}; survcalc reads workbooks of at most {} unzipped",
-                size_text(total),
-                size_text(limits.unzipped_bytes)
-            ),
-        )
-        .with_hint("save the sheet holding the data as CSV, or split the workbook")
-        .at(Location::file(file_name)));
+        return Err(unzips_too_far(total, "", limits, file_name));
+    }
+    check_inflated(archive, file_name, limits)
+}
+
+fn unzips_too_far(total: u64, more: &str, limits: &Limits, file_name: &str) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!(
+            "the workbook unzips to {more}{}; survcalc reads workbooks of at most {} unzipped",
+            size_text(total),
+            size_text(limits.unzipped_bytes)
+        ),
+    )
+    .with_hint("save the sheet holding the data as CSV, or split the workbook")
+    .at(Location::file(file_name))
+}
+
+/// The second half of [`check_zip`]: the sizes the zip headers declare may lie (a crafted
+/// bomb declares a small size and inflates far larger, and the zip crate, like calamine on top
+/// of it, reads a part to its end whatever its header says). So every part is inflated here, in
+/// 64 KiB steps whose output is dropped, and counted: reading stops, with the same errors as
+/// for declared sizes, as soon as the parts together pass `limits.unzipped_bytes` or a part
+/// passes both 1 MiB and `limits.zip_ratio` times its compressed size. Parts the zip crate
+/// cannot open or inflate are left to calamine, which reads them with the same crate and fails
+/// at the same place (never past what was counted here).
+fn check_inflated(
+    mut archive: zip::ZipArchive<Cursor<&[u8]>>,
+    file_name: &str,
+    limits: &Limits,
+) -> Result<()> {
+    use std::io::Read;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(i) else {
+            continue;
+        };
+        let (declared, packed) = (entry.size(), entry.compressed_size());
+        let ratio_cap = (1024 * 1024u64).max(packed.saturating_mul(limits.zip_ratio));
+        let mut size: u64 = 0;
+        loop {
+            let n = match entry.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n as u64,
+                // The zip crate stops a part at the size its header declares (zip 9.8:
+                // `Crc32Reader`'s size limit, "File is larger than its declared uncompressed
+                // size"); a part that goes on is a crafted bomb. Other read errors (a bad
+                // checksum, a broken deflate stream) are left to calamine.
+                Err(e) if e.to_string().contains("declared") => {
+                    return Err(Error::new(
+                        ErrorKind::Limit,
+                        format!(
+                            "the workbook part \"{}\" unzips to more than the {} its header declares, the mark of a crafted zip bomb",
+                            entry.name().unwrap_or_default(),
+                            size_text(declared)
+                        ),
+                    )
+                    .with_hint("if the workbook is genuine, save it again from a spreadsheet program, or save the sheet as CSV")
+                    .at(Location::file(file_name)));
+                }
+                Err(_) => break,
+            };
+            size += n;
+            total = total.saturating_add(n);
+            if size > ratio_cap {
+                let lie = if declared < size {
+                    format!(", though its header declares {}", size_text(declared))
+                } else {
+                    String::new()
+                };
+                return Err(Error::new(
+                    ErrorKind::Limit,
+                    format!(
+                        "the workbook part \"{}\" unzips from {} to more than {} (over {}× smaller){lie}; survcalc refuses compression above {}×, the mark of a zip bomb",
+                        entry.name().unwrap_or_default(),
+                        size_text(packed),
+                        size_text(size),
+                        size / packed.max(1),
+                        limits.zip_ratio
+                    ),
+                )
+                .with_hint("if the workbook is genuine, save it again from a spreadsheet program, or save the sheet as CSV")
+                .at(Location::file(file_name)));
+            }
+            if total > limits.unzipped_bytes {
+                return Err(unzips_too_far(total, "more than ", limits, file_name));
+            }
+        }
     }
     Ok(())
 }
 
-fn open(bytes: &[u8], file_name: &str) -> Result<calamine::Sheets<Cursor<Vec<u8>>>> {
+fn open(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+) -> Result<calamine::Sheets<Cursor<Vec<u8>>>> {
     let padded = whole_sectors(bytes);
     if padded.starts_with(&OLE_SIGNATURE) && !ole_chains_sound(&padded) {
         return Err(Error::new(
@@ -87,6 +171,11 @@ fn open(bytes: &[u8], file_name: &str) -> Result<calamine::Sheets<Cursor<Vec<u8>
         )
         .with_hint("open it in the spreadsheet program and save it again (as .xlsx or CSV), then open that")
         .at(Location::file(file_name)));
+    }
+    if padded.starts_with(&OLE_SIGNATURE) {
+        check_xls_areas(&padded, file_name, limits)?;
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        check_ods_areas(bytes, file_name, limits)?;
     }
     open_workbook_auto_from_rs(Cursor::new(padded)).map_err(|e| {
         if is_encrypted_ooxml(bytes) {
@@ -258,6 +347,433 @@ fn ole_chains_sound(bytes: &[u8]) -> bool {
     })
 }
 
+/// The stream `name` (ASCII, any case, as calamine looks it up) of an OLE compound file whose
+/// chains [`ole_chains_sound`] found sound, read as calamine's `cfb.rs` reads it; None when the
+/// file has no such stream or cannot be read that far.
+fn ole_stream(bytes: &[u8], names: &[&str]) -> Option<Vec<u8>> {
+    const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+    const RESERVED: u32 = 0xFFFF_FFFA;
+    const DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
+    let u32_at = |b: &[u8], o: usize| {
+        b.get(o..o + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let size: usize = match bytes.get(30..32)? {
+        [9, 0] => 512,
+        [12, 0] => 4096,
+        _ => return None,
+    };
+    let sector = |id: u32| bytes.get((id as usize + 1) * size..(id as usize + 2) * size);
+    let words =
+        |b: &[u8]| -> Vec<u32> { (0..b.len() / 4).filter_map(|i| u32_at(b, 4 * i)).collect() };
+    // Every walk below is bounded by the number of sectors (the chains are sound).
+    let hops = bytes.len() / size + 1;
+    let mut difat = words(bytes.get(76..512)?);
+    let mut id = u32_at(bytes, 68)?;
+    for _ in 0..hops {
+        if id >= RESERVED {
+            break;
+        }
+        difat.extend(words(sector(id)?));
+        id = difat.pop()?;
+    }
+    let mut fat = Vec::new();
+    for &id in difat.iter().filter(|&&id| id < DIFAT_SECTOR) {
+        fat.extend(words(sector(id)?));
+    }
+    let chain = |start: u32, table: &[u32], read: &dyn Fn(u32) -> Option<Vec<u8>>, len: usize| {
+        let mut out = Vec::new();
+        let mut id = start;
+        for _ in 0..=table.len() {
+            if id == END_OF_CHAIN || out.len() >= len {
+                break;
+            }
+            out.extend(read(id)?);
+            id = *table.get(id as usize)?;
+        }
+        out.truncate(len);
+        Some(out)
+    };
+    let big = |id: u32| sector(id).map(<[u8]>::to_vec);
+    let directory = chain(u32_at(bytes, 48)?, &fat, &big, usize::MAX)?;
+    let entries: Vec<(String, u32, usize)> = directory
+        .chunks_exact(128)
+        .map(|e| {
+            let name_len = usize::from(u16::from_le_bytes([e[64], e[65]])).min(64);
+            let units: Vec<u16> = e[..name_len]
+                .chunks_exact(2)
+                .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                .take_while(|&u| u != 0)
+                .collect();
+            let start = u32_at(e, 116).unwrap_or(END_OF_CHAIN);
+            let len = u32_at(e, 120).unwrap_or(0) as usize;
+            (String::from_utf16_lossy(&units), start, len)
+        })
+        .collect();
+    let &(_, root_start, root_len) = entries.first()?;
+    let (_, start, len) = names.iter().find_map(|n| {
+        entries
+            .iter()
+            .find(|e| e.0.as_bytes().eq_ignore_ascii_case(n.as_bytes()))
+    })?;
+    if *len >= 4096 {
+        return chain(*start, &fat, &big, *len);
+    }
+    let mini_fat = words(&chain(u32_at(bytes, 60)?, &fat, &big, usize::MAX)?);
+    let mini_stream = chain(root_start, &fat, &big, root_len)?;
+    let mini = |id: u32| {
+        mini_stream
+            .get(id as usize * 64..(id as usize + 1) * 64)
+            .map(<[u8]>::to_vec)
+    };
+    chain(*start, &mini_fat, &mini, *len)
+}
+
+/// Refuses an .xls workbook that calamine 0.38 could not hold, or would crash on, before it is
+/// opened: calamine parses every sheet when it opens the file and allocates each sheet's grid
+/// (rows × columns from the first to the last cell, 32 bytes a cell) and, first, as many cells
+/// as the sheet's DIMENSIONS record declares. A BIFF cell record's row and column are 16-bit,
+/// so a hostile sheet can span 65,536 × 65,536 cells (137 GB). The Workbook stream's records are
+/// scanned here as calamine's `xls.rs` reads them: each sheet's declared dimensions and the
+/// area of its cells must stay within [`Limits::sheet_cells`], and so must the sheets together.
+/// Records calamine would index past their end (a sheet offset beyond the stream, a BoundSheet
+/// or MergeCells record too short for what it declares, a MulRk running backwards) are refused
+/// as damage, since calamine panics on them.
+///
+/// # Errors
+/// `Limit` for a sheet or workbook too large (naming the sheet by number, and the cell), `Format`
+/// for the damage above.
+fn check_xls_areas(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
+    match ole_stream(bytes, &["Workbook", "Book"]) {
+        Some(stream) => check_biff_areas(&stream, file_name, limits),
+        None => Ok(()), // calamine reports the missing stream
+    }
+}
+
+/// The BIFF records of an .xls Workbook stream, scanned for [`check_xls_areas`].
+fn check_biff_areas(stream: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
+    let damaged = |what: &str| {
+        Error::new(
+            ErrorKind::Format,
+            format!("the workbook is damaged: {what}"),
+        )
+        .with_hint("open it in the spreadsheet program and save it again (as .xlsx or CSV), then open that")
+        .at(Location::file(file_name))
+    };
+    let u16_at = |b: &[u8], o: usize| {
+        b.get(o..o + 2)
+            .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |b: &[u8], o: usize| {
+        b.get(o..o + 4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    // The records from `at`: (type, data), stopping where calamine's iterator would fail.
+    let records = |at: usize| {
+        let mut rest = &stream[at.min(stream.len())..];
+        std::iter::from_fn(move || {
+            let t = u16_at(rest, 0);
+            let len = usize::from(u16_at(rest, 2));
+            let data = rest.get(4..4 + len)?;
+            rest = &rest[4 + len..];
+            Some((t, data))
+        })
+    };
+    let mut sheets = Vec::new();
+    for (t, data) in records(0) {
+        match t {
+            0x0085 if data.len() < 6 => {
+                return Err(damaged("a sheet's entry (BoundSheet8) is cut short"))
+            }
+            0x0085 => sheets.push(u32_at(data, 0) as usize),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    let mut total: u64 = 0;
+    for (i, &pos) in sheets.iter().enumerate() {
+        if pos > stream.len() {
+            return Err(damaged(
+                "a sheet's entry points past the end of the workbook stream",
+            ));
+        }
+        let label = format!("{file_name} [sheet {}]", i + 1);
+        let mut area = Area::new(limits);
+        let (mut seen_bof, mut depth) = (false, 0usize);
+        for (t, d) in records(pos) {
+            if depth > 0 {
+                match t {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            let cell_min = match t {
+                0x0203 => 14,
+                0x0204 | 0x00D6 => 6,
+                0x0205 => 8,
+                0x027E | 0x00FD => 10,
+                0x0006 => 20,
+                _ => 0,
+            };
+            if cell_min > 0 {
+                if d.len() < cell_min {
+                    break; // calamine stops with an error here
+                }
+                area.add(u32::from(u16_at(d, 0)), u32::from(u16_at(d, 2)), &label)?;
+                continue;
+            }
+            match t {
+                0x0809 if seen_bof => depth += 1,
+                0x0809 => seen_bof = true,
+                0x000A => break,
+                0x0200 => {
+                    // DIMENSIONS: calamine reserves rows × columns cells from it.
+                    let (rf, rl, mut cf, cl) = match d.len() {
+                        10 => (
+                            u64::from(u16_at(d, 0)),
+                            u64::from(u16_at(d, 2)),
+                            u64::from(u16_at(d, 4)),
+                            u64::from(u16_at(d, 6)),
+                        ),
+                        14 | 16 => (
+                            u64::from(u32_at(d, 0)),
+                            u64::from(u32_at(d, 4)),
+                            u64::from(u16_at(d, 8)),
+                            u64::from(u16_at(d, 10)),
+                        ),
+                        _ => break,
+                    };
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    if rl >= 1 && cl >= 1 {
+                        let (rows, cols) = (rl.saturating_sub(rf), cl - cf);
+                        if rl - 1 < rf || rows * cols > limits.sheet_cells as u64 {
+                            return Err(area_too_large(
+                                rl.abs_diff(rf),
+                                cols,
+                                limits.sheet_cells as u64,
+                                &label,
+                            )
+                            .with_hint("the sheet declares (DIMENSIONS) an area far larger than a table; open the workbook in a spreadsheet program, delete stray cells far from the table, and save it again (or save the sheet as CSV)"));
+                        }
+                    }
+                }
+                0x00BD => {
+                    // MulRk: a row's run of cells from one column to another.
+                    if d.len() < 6 {
+                        break;
+                    }
+                    let (row, first, last) = (u16_at(d, 0), u16_at(d, 2), u16_at(d, d.len() - 2));
+                    if last < first {
+                        return Err(damaged("a run of cells (MulRk) ends before it starts"));
+                    }
+                    area.add(u32::from(row), u32::from(first), &label)?;
+                    area.add(u32::from(row), u32::from(last), &label)?;
+                }
+                0x00E5 if 2 + 8 * usize::from(u16_at(d, 0)) > d.len() => {
+                    return Err(damaged("a list of merged cells (MergeCells) is cut short"));
+                }
+                _ => {}
+            }
+        }
+        if let Some((r0, r1, c0, c1)) = area.bounds {
+            total += (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1);
+        }
+        if total > limits.sheet_cells as u64 {
+            return Err(sheets_too_large(total, limits, file_name));
+        }
+    }
+    Ok(())
+}
+
+/// The error for a workbook whose sheets' used areas add up to `total` cells, over the limit
+/// (calamine parses every sheet of an .xls or .ods when it opens the file).
+fn sheets_too_large(total: u64, limits: &Limits, file_name: &str) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!(
+            "the workbook's sheets together span {total} cells; survcalc reads .xls and .ods workbooks of at most {} cells in all (every sheet is read when the file is opened)",
+            limits.sheet_cells
+        ),
+    )
+    .with_hint("copy the sheet holding the data to a new workbook, or save it as CSV")
+    .at(Location::file(file_name))
+}
+
+/// Refuses an .ods workbook that calamine 0.38 could not hold, before it is opened: calamine
+/// parses every table of `content.xml` when it opens the file, expanding repeated rows and
+/// columns (`table:number-rows-repeated`, `table:number-columns-repeated`, up to 1,048,576 rows
+/// and 16,384 columns) into cells, first row by row (a cell and its formula, 56 bytes) and then
+/// into each table's grid (32 bytes a cell). A few hundred bytes of XML can so ask for billions
+/// of cells. The XML is scanned here as calamine reads it (quick-xml, the same parser): a cell
+/// with a value, a text or a formula counts, empty ones only between counted ones; each table's
+/// expanded cells and its used area (rows between its first and last counted cell, repeats
+/// included, × columns) must stay within [`Limits::sheet_cells`], and so must the tables
+/// together. The part is read through the zip crate, which stops at its declared size (already
+/// checked by [`check_zip`]).
+///
+/// # Errors
+/// `Limit`, naming the table and, for an area, the row where it passed the limit.
+fn check_ods_areas(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
+    use quick_xml::events::Event;
+    const MAX_ROWS: u64 = 1_048_576;
+    const MAX_COLUMNS: u64 = 16_384;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports it
+    };
+    let Ok(part) = archive.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    let limit = limits.sheet_cells as u64;
+    let number = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> Option<u64> {
+        match e.try_get_attribute(key) {
+            Ok(Some(a)) => a.value.trim().parse().ok(),
+            Ok(None) => Some(1),
+            Err(_) => None,
+        }
+    };
+    // One table: its label, cells expanded so far, rows so far (repeats included), the
+    // counted cells' columns, the rows of the first and last row holding one.
+    struct Table {
+        label: String,
+        cells: u64,
+        rows: u64,
+        columns: Option<(u64, u64)>,
+        first: Option<u64>,
+        last_end: u64,
+    }
+    let mut table: Option<Table> = None;
+    // The row being read: its repeats, its cells so far, the empty cells pending, whether it
+    // holds a counted cell.
+    let mut row: Option<(u64, u64, u64, bool)> = None;
+    let mut total: u64 = 0;
+    let mut tables = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break, // calamine reports a broken file
+            Ok(e) => e,
+        };
+        match event {
+            Event::Start(e) if e.name().as_ref() == "table:table" && table.is_none() => {
+                tables += 1;
+                let name = match e.try_get_attribute("table:name") {
+                    Ok(Some(a)) => a.value.to_string(),
+                    _ => String::new(),
+                };
+                table = Some(Table {
+                    label: format!(
+                        "{file_name} [{}]",
+                        if name.is_empty() {
+                            format!("table {tables}")
+                        } else {
+                            name
+                        }
+                    ),
+                    cells: 0,
+                    rows: 0,
+                    columns: None,
+                    first: None,
+                    last_end: 0,
+                });
+            }
+            Event::Start(e) if e.name().as_ref() == "table:table-row" && row.is_none() => {
+                let (Some(t), Some(repeats)) =
+                    (&mut table, number(&e, "table:number-rows-repeated"))
+                else {
+                    continue;
+                };
+                row = Some((repeats.min(MAX_ROWS.saturating_sub(t.rows)), 0, 0, false));
+            }
+            Event::Start(e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                let (Some(t), Some((_, cols, pending, counted))) = (&mut table, &mut row) else {
+                    continue;
+                };
+                let Some(repeats) = number(&e, "table:number-columns-repeated") else {
+                    continue;
+                };
+                let filled = e.attributes().flatten().any(|a| {
+                    matches!(
+                        a.key.as_ref(),
+                        "office:value"
+                            | "office:string-value"
+                            | "office:date-value"
+                            | "office:time-value"
+                            | "office:boolean-value"
+                            | "table:formula"
+                    ) || (a.key.as_ref() == "office:value-type" && a.value == "string")
+                });
+                let room = MAX_COLUMNS.saturating_sub(*cols);
+                let padding = (*pending).min(room);
+                *cols += padding;
+                t.cells += padding;
+                *pending = 0;
+                let repeats = repeats.min(MAX_COLUMNS.saturating_sub(*cols));
+                if filled {
+                    let (c0, c1) = t.columns.unwrap_or((*cols, *cols));
+                    t.columns = Some((c0.min(*cols), c1.max(*cols + repeats.saturating_sub(1))));
+                    *cols += repeats;
+                    t.cells += repeats;
+                    *counted |= repeats > 0;
+                } else {
+                    *pending = repeats;
+                }
+                if t.cells > limit {
+                    return Err(area_too_large(t.rows + 1, *cols, limit, &t.label).with_hint(
+                        "the sheet repeats cells far beyond a table; delete the rows and columns around the table (or copy it to a new sheet) and save again, or save the sheet as CSV",
+                    ).at(Location { row: Some(t.rows as usize + 1), ..Location::file(&t.label) }));
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                let (Some(t), Some((repeats, _, _, counted))) = (&mut table, row.take()) else {
+                    continue;
+                };
+                if counted {
+                    t.first.get_or_insert(t.rows);
+                    t.last_end = t.rows + repeats;
+                }
+                t.rows += repeats;
+                if let (Some(first), Some((c0, c1))) = (t.first, t.columns) {
+                    let (rows, cols) = (t.last_end - first, c1 - c0 + 1);
+                    if rows * cols > limit {
+                        return Err(area_too_large(rows, cols, limit, &t.label).at(Location {
+                            row: Some(t.last_end as usize),
+                            ..Location::file(&t.label)
+                        }));
+                    }
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "table:table" => {
+                if let Some(t) = table.take() {
+                    if let (Some(first), Some((c0, c1))) = (t.first, t.columns) {
+                        total += (t.last_end - first) * (c1 - c0 + 1);
+                    }
+                    if total > limit {
+                        return Err(sheets_too_large(total, limits, file_name));
+                    }
+                }
+                row = None;
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
 /// Whether the bytes are a password-protected Office Open XML workbook: Excel then writes not a
 /// zip but an OLE compound file holding an `EncryptedPackage` stream (MS-OFFCRYPTO §2.3.4.4),
 /// which calamine reports only as an unknown format. Directory entry names are UTF-16LE.
@@ -274,7 +790,7 @@ fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
 /// # Errors
 /// `Format` when the bytes are not a readable workbook.
 pub fn sheet_names(bytes: &[u8], file_name: &str) -> Result<Vec<String>> {
-    Ok(open(bytes, file_name)?.sheet_names())
+    Ok(open(bytes, file_name, &Limits::default())?.sheet_names())
 }
 
 fn civil(y: u16, m: u8, d: u8, hh: u8, mm: u8, ss: u8) -> String {
@@ -311,10 +827,57 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// Reads a sheet into calamine's dense range. For .xlsx the cells are first read one by one
-/// (as calamine itself does) so that a sheet whose used area is absurd — two cells at A1 and
-/// XFD1048576 make a grid of 17 billion cells — is refused before the grid is allocated.
-/// calamine holds a grid cell in 32 bytes, hence the tighter [`Limits::sheet_cells`].
+/// The bounds of the cells seen so far in one sheet, refused as soon as their area passes
+/// [`Limits::sheet_cells`] (calamine holds a sheet as a dense grid of 32-byte cells).
+struct Area {
+    bounds: Option<(u32, u32, u32, u32)>,
+    limit: u64,
+}
+
+impl Area {
+    fn new(limits: &Limits) -> Area {
+        Area {
+            bounds: None,
+            limit: limits.sheet_cells as u64,
+        }
+    }
+
+    /// Adds the 0-based cell (`r`, `c`); the error names it (`label` is the file and sheet).
+    fn add(&mut self, r: u32, c: u32, label: &str) -> Result<()> {
+        let (r0, r1, c0, c1) = self.bounds.unwrap_or((r, r, c, c));
+        let b = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        self.bounds = Some(b);
+        let (rows, cols) = (u64::from(b.1 - b.0) + 1, u64::from(b.3 - b.2) + 1);
+        if rows * cols > self.limit {
+            return Err(area_too_large(rows, cols, self.limit, label).at(Location {
+                row: Some(r as usize + 1),
+                column_letter: Some(column_letter(c as usize)),
+                ..Location::file(label)
+            }));
+        }
+        Ok(())
+    }
+}
+
+/// The error for a sheet whose used area is `rows` × `cols` cells, over `limit`.
+fn area_too_large(rows: u64, cols: u64, limit: u64, label: &str) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!(
+            "the sheet's used area spans {rows} rows × {cols} columns ({} cells); survcalc reads sheets of at most {limit} cells",
+            rows * cols,
+        ),
+    )
+    .with_hint("delete stray cells far from the table (Ctrl+End shows the last used cell), copy the table to a new sheet, or save it as CSV")
+    .at(Location::file(label))
+}
+
+/// Reads a sheet into calamine's dense range. For .xlsx and .xlsb the cells are first read one
+/// by one (as calamine itself does) so that a sheet whose used area is absurd — two cells at A1
+/// and XFD1048576 make a grid of 17 billion cells — is refused before the grid is allocated.
+/// calamine holds a grid cell in 32 bytes, hence the tighter [`Limits::sheet_cells`]. An .xls
+/// or .ods workbook is parsed whole when opened, so its sheets are checked before (see
+/// [`check_xls_areas`] and [`check_ods_areas`]).
 fn sheet_range(
     wb: &mut calamine::Sheets<Cursor<Vec<u8>>>,
     name: &str,
@@ -328,41 +891,38 @@ fn sheet_range(
         )
         .at(Location::file(label))
     };
-    let calamine::Sheets::Xlsx(xlsx) = wb else {
-        return wb.worksheet_range(name).map_err(|e| unreadable(&e));
-    };
-    let mut reader = xlsx
-        .worksheet_cells_reader(name)
-        .map_err(|e| unreadable(&e))?;
+    let mut area = Area::new(limits);
     let mut cells = Vec::new();
-    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
-    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+    let mut keep = |cell: calamine::Cell<calamine::DataRef<'_>>| -> Result<()> {
         if matches!(cell.get_value(), calamine::DataRef::Empty) {
-            continue;
+            return Ok(());
         }
         let (r, c) = cell.get_position();
-        (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
-        let (rows, cols) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
-        if rows * cols > limits.sheet_cells as u64 {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!(
-                    "the sheet's used area spans {rows} rows × {cols} columns ({} cells); survcalc reads sheets of at most {} cells",
-                    rows * cols,
-                    limits.sheet_cells
-                ),
-            )
-            .with_hint("delete stray cells far from the table (Ctrl+End shows the last used cell), copy the table to a new sheet, or save it as CSV")
-            .at(Location {
-                row: Some(r as usize + 1),
-                column_letter: Some(column_letter(c as usize)),
-                ..Location::file(label)
-            }));
-        }
+        area.add(r, c, label)?;
         cells.push(calamine::Cell::new(
             (r, c),
             Data::from(cell.get_value().clone()),
         ));
+        Ok(())
+    };
+    match wb {
+        calamine::Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                keep(cell)?;
+            }
+        }
+        calamine::Sheets::Xlsb(xlsb) => {
+            let mut reader = xlsb
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                keep(cell)?;
+            }
+        }
+        _ => return wb.worksheet_range(name).map_err(|e| unreadable(&e)),
     }
     Ok(calamine::Range::from_sparse(cells))
 }
@@ -404,7 +964,7 @@ pub fn read_workbook_with(bytes: &[u8], file_name: &str, options: &ReadOptions) 
         check_zip(bytes, file_name, limits)?;
     }
     let sheet = options.sheet.as_deref();
-    let mut wb = open(bytes, file_name)?;
+    let mut wb = open(bytes, file_name, limits)?;
     let names = wb.sheet_names();
     let mut pre_read = None;
     let sheet_name = match sheet {
@@ -683,6 +1243,169 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    /// A BIFF record.
+    fn record(t: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = t.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    }
+
+    /// A Workbook stream of one sheet holding `sheet` records (between its BOF and EOF).
+    fn biff(sheet: &[Vec<u8>]) -> Vec<u8> {
+        let bof = record(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0]);
+        let eof = record(0x000A, &[]);
+        let bound = |pos: u32| {
+            let mut d = pos.to_le_bytes().to_vec();
+            d.extend([0, 0, 1, 0, b'S']);
+            record(0x0085, &d)
+        };
+        let globals = bof.len() + bound(0).len() + eof.len();
+        let mut s = [bof.clone(), bound(globals as u32), eof.clone(), bof].concat();
+        for r in sheet {
+            s.extend(r);
+        }
+        s.extend(eof);
+        s
+    }
+
+    fn number(row: u16, col: u16) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend(col.to_le_bytes());
+        d.extend([0u8; 2]);
+        d.extend(1.0f64.to_le_bytes());
+        record(0x0203, &d)
+    }
+
+    #[test]
+    fn xls_sheets_past_the_area_limit_are_refused_before_calamine() {
+        let limits = Limits::default();
+        let ok = biff(&[number(0, 0), number(65_535, 255)]);
+        check_biff_areas(&ok, "w.xls", &limits).expect("65536 × 256 fits");
+        // Two cells 65,536 rows and columns apart: 4.3 billion cells.
+        let far = biff(&[number(0, 0), number(65_535, 65_535)]);
+        let e = check_biff_areas(&far, "w.xls", &limits).expect_err("far cells");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert_eq!(e.location.row, Some(65_536));
+        assert_eq!(
+            e.location.column_letter.as_deref(),
+            Some(column_letter(65_535).as_str())
+        );
+        assert!(
+            e.message.contains("65536 rows × 65536 columns"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.location.file.as_deref(), Some("w.xls [sheet 1]"));
+        // A DIMENSIONS record declaring 4 billion rows (calamine reserves them all).
+        let mut d = 0u32.to_le_bytes().to_vec();
+        d.extend(u32::MAX.to_le_bytes());
+        d.extend(0u16.to_le_bytes());
+        d.extend(10u16.to_le_bytes());
+        d.extend([0, 0]);
+        let e = check_biff_areas(&biff(&[record(0x0200, &d), number(0, 0)]), "w.xls", &limits)
+            .expect_err("dimensions");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert!(e.hint.as_deref().unwrap_or("").contains("DIMENSIONS"));
+        // Rows running backwards (calamine subtracts them unchecked).
+        let mut d = 10u32.to_le_bytes().to_vec();
+        d.extend(5u32.to_le_bytes());
+        d.extend([0, 0, 1, 0, 0, 0]);
+        assert!(check_biff_areas(&biff(&[record(0x0200, &d)]), "w.xls", &limits).is_err());
+        // A MulRk row run across 65,536 columns stays within one row: allowed.
+        let mut d = 0u16.to_le_bytes().to_vec();
+        d.extend(0u16.to_le_bytes());
+        d.extend([0u8; 6]);
+        d.extend(0u16.to_le_bytes());
+        check_biff_areas(&biff(&[record(0x00BD, &d)]), "w.xls", &limits).expect("one cell");
+        // Damage calamine would panic on.
+        let mut d = 5u16.to_le_bytes().to_vec();
+        d.extend(3u16.to_le_bytes());
+        d.extend([0u8; 6]);
+        d.extend(2u16.to_le_bytes());
+        let e =
+            check_biff_areas(&biff(&[record(0x00BD, &d)]), "w.xls", &limits).expect_err("mulrk");
+        assert_eq!(e.kind, ErrorKind::Format);
+        let e = check_biff_areas(&biff(&[record(0x00E5, &[9, 0, 1, 2])]), "w.xls", &limits)
+            .expect_err("merge cells");
+        assert_eq!(e.kind, ErrorKind::Format);
+        let mut bad = biff(&[]);
+        let at = bad.len() - 4 - 4 - 12 - 4; // the BoundSheet's offset field
+        let _ = at;
+        bad[4 + 8 + 4..4 + 8 + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+        let e = check_biff_areas(&bad, "w.xls", &limits).expect_err("offset past the end");
+        assert_eq!(e.kind, ErrorKind::Format);
+        // Several sheets together: the total is bounded too (small limit here).
+        let small = Limits {
+            sheet_cells: 100,
+            ..Limits::default()
+        };
+        let nine = biff(&[number(0, 0), number(8, 8)]);
+        check_biff_areas(&nine, "w.xls", &small).expect("81 cells");
+        let e = check_biff_areas(&biff(&[number(0, 0), number(10, 10)]), "w.xls", &small)
+            .expect_err("121 cells");
+        assert_eq!(e.kind, ErrorKind::Limit);
+    }
+
+    /// An .ods file (stored zip) whose content.xml holds `tables`.
+    fn ods(tables: &str) -> Vec<u8> {
+        use std::io::Write;
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+        );
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, text) in [
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            ("content.xml", content.as_str()),
+            (
+                "META-INF/manifest.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#,
+            ),
+        ] {
+            w.start_file(name, deflated).expect("zip");
+            w.write_all(text.as_bytes()).expect("zip");
+        }
+        w.finish().expect("zip").into_inner()
+    }
+
+    const ODS_TABLE: &str = r#"<table:table table:name="Data"><table:table-row><table:table-cell office:value-type="string"><text:p>time</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>status</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="float" office:value="5"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row><table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>"#;
+
+    #[test]
+    fn ods_repeats_past_the_area_limit_are_refused_before_calamine() {
+        // A normal sheet, with LibreOffice's trailing repeat of empty rows, reads.
+        let t = read_workbook(&ods(ODS_TABLE), "w.ods", None).expect("reads");
+        assert_eq!((t.headers.len(), t.n_rows()), (2, 1));
+        // A row of 100 filled cells repeated a million times: 100 million cells.
+        let huge = r#"<table:table table:name="Big"><table:table-row><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="100"/></table:table-row></table:table>"#;
+        let e =
+            read_workbook(&ods(&format!("{ODS_TABLE}{huge}")), "w.ods", None).expect_err("area");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert_eq!(e.location.file.as_deref(), Some("w.ods [Big]"));
+        assert!(
+            e.message.contains("1000001 rows × 100 columns"),
+            "{}",
+            e.message
+        );
+        // Many rows of 16,384 repeated cells each (expanded row by row, repeats or not).
+        let wide_row = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
+        let wide = format!(
+            r#"<table:table table:name="Wide">{}</table:table>"#,
+            wide_row.repeat(8)
+        );
+        let mut o = ReadOptions::default();
+        o.limits.sheet_cells = 100_000;
+        let e = read_workbook_with(&ods(&wide), "w.ods", &o).expect_err("cells");
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert_eq!(e.location.row, Some(7));
+        // Tables together.
+        o.limits.sheet_cells = 5;
+        let e = read_workbook_with(&ods(&format!("{ODS_TABLE}{ODS_TABLE}")), "w.ods", &o)
+            .expect_err("together");
+        assert!(e.message.contains("together"), "{}", e.message);
     }
 
     #[test]

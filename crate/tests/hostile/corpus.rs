@@ -201,6 +201,50 @@ pub fn cases() -> Vec<Case> {
         known_failing: None,
     });
     v.push(Case {
+        file: "bomb-lying.xlsx",
+        about: "a zip bomb whose zip headers lie: an 8 MB sheet declaring 8 MB unzipped, expanding to 1 GB of cells",
+        content: Content::Bytes(zip_bomb_xlsx_declaring(600_000, Some(8 * 1024 * 1024))),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "limit",
+            &["bomb-lying.xlsx", "unzips", "header declares", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "far-cells.xls",
+        about: "a 9.5 KB .xls sheet with cells at A1 and at row 65,536, column 65,536 (a grid of 4.3 billion cells)",
+        content: Content::Bytes(far_cells_xls()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "limit",
+            &["far-cells.xls [sheet 1]", "row 65536", "65536 rows × 65536 columns", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "repeats.ods",
+        about:
+            "a 1 KB .ods whose row of 100 filled cells repeats a million times (100 million cells)",
+        content: Content::Bytes(repeats_ods()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "limit",
+            &[
+                "repeats.ods [Sheet1]",
+                "1000001 rows × 100 columns",
+                "hint:",
+            ],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
         file: "workbook-named.csv",
         about: "a real workbook renamed .csv (read by its content)",
         content: Content::Bytes(good_xlsx()),
@@ -800,6 +844,12 @@ impl Bits {
 /// the data expands it into tens of millions of cells. Its CRC is deliberately not computed
 /// (it is checked only after the expansion, which is the danger).
 pub fn zip_bomb_xlsx(sevens: usize) -> Vec<u8> {
+    zip_bomb_xlsx_declaring(sevens, None)
+}
+
+/// [`zip_bomb_xlsx`] whose zip headers (local and central) declare the sheet's unzipped size as
+/// `declared` instead of the truth (None): a bomb that passes a check of declared sizes.
+pub fn zip_bomb_xlsx_declaring(sevens: usize, declared: Option<u32>) -> Vec<u8> {
     const CELL: &str = "<c t=\"n\"><v>1</v></c>"; // 21 bytes
                                                   // A multiple of 7 (258 · 7 = 86 · 21), so the copies end on a whole cell.
     let matches = 7 * sevens;
@@ -835,7 +885,7 @@ pub fn zip_bomb_xlsx(sevens: usize) -> Vec<u8> {
         method: 8,
         data: bits.out,
         crc: 0,
-        size: size as u32,
+        size: declared.unwrap_or(size as u32),
     };
     zip(&[
         stored("[Content_Types].xml", CONTENT_TYPES),
@@ -851,6 +901,22 @@ pub fn zip_bomb_xlsx(sevens: usize) -> Vec<u8> {
 /// 4,096 bytes, so they live in ordinary sectors and no mini stream is needed: sector 0 is the
 /// FAT, 1 the directory, 2–9 EncryptionInfo, 10–17 EncryptedPackage.
 pub fn encrypted_ooxml() -> Vec<u8> {
+    // EncryptionInfo: version 4.4 (agile), flags 0x40, then the XML descriptor.
+    let mut info = vec![4, 0, 4, 0, 0x40, 0, 0, 0];
+    info.extend(
+        br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"><keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512"/></encryption>"#,
+    );
+    // EncryptedPackage: the size of the plain package, then ciphertext (noise here).
+    let mut package = 6000u64.to_le_bytes().to_vec();
+    package.extend(noise(4088, 11));
+    ole_two_streams(("EncryptionInfo", info), ("EncryptedPackage", package))
+}
+
+/// An OLE compound file (CFB v3, 512-byte sectors) of two streams of 4,096 bytes each (each is
+/// padded with zeros or cut to that size), so no mini stream is needed: sector 0 is the FAT, 1
+/// the directory, 2–9 the first stream, 10–17 the second. The first name must sort before the
+/// second (shorter, or as long and smaller), as a directory's red-black tree orders siblings.
+pub fn ole_two_streams(first: (&str, Vec<u8>), second: (&str, Vec<u8>)) -> Vec<u8> {
     const END: u32 = 0xFFFF_FFFE;
     const FREE: u32 = 0xFFFF_FFFF;
     const FAT_SECTOR: u32 = 0xFFFF_FFFD;
@@ -915,21 +981,67 @@ pub fn encrypted_ooxml() -> Vec<u8> {
         e
     };
     out.extend(entry("Root Entry", 5, NONE, NONE, 1, END, 0));
-    // Siblings are ordered by name length first: EncryptionInfo (14) < EncryptedPackage (16).
-    out.extend(entry("EncryptionInfo", 2, NONE, 2, NONE, 2, 4096));
-    out.extend(entry("EncryptedPackage", 2, NONE, NONE, NONE, 10, 4096));
+    // Siblings are ordered by name length first (EncryptionInfo 14 < EncryptedPackage 16).
+    out.extend(entry(first.0, 2, NONE, 2, NONE, 2, 4096));
+    out.extend(entry(second.0, 2, NONE, NONE, NONE, 10, 4096));
     out.extend([0u8; 128]);
-    // EncryptionInfo: version 4.4 (agile), flags 0x40, then the XML descriptor.
-    let mut info = vec![4, 0, 4, 0, 0x40, 0, 0, 0];
-    info.extend(
-        br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"><keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512"/></encryption>"#,
-    );
-    info.resize(4096, 0);
-    out.extend(info);
-    // EncryptedPackage: the size of the plain package, then ciphertext (noise here).
-    let mut package = 6000u64.to_le_bytes().to_vec();
-    package.extend(noise(4088, 11));
-    out.extend(package);
+    for (_, mut data) in [first, second] {
+        data.resize(4096, 0);
+        out.extend(data);
+    }
     assert_eq!(out.len(), 512 * 19);
     out
+}
+
+/// A BIFF record: type, length, data.
+fn biff_record(t: u16, data: &[u8]) -> Vec<u8> {
+    let mut r = t.to_le_bytes().to_vec();
+    r.extend((data.len() as u16).to_le_bytes());
+    r.extend(data);
+    r
+}
+
+/// A BIFF8 NUMBER record: the number 1 at a 0-based row and column.
+fn biff_number(row: u16, col: u16) -> Vec<u8> {
+    let mut d = row.to_le_bytes().to_vec();
+    d.extend(col.to_le_bytes());
+    d.extend([0u8; 2]);
+    d.extend(1.0f64.to_le_bytes());
+    biff_record(0x0203, &d)
+}
+
+/// An .xls workbook (BIFF8 in an OLE file) of one sheet whose cells sit at A1 and at the last
+/// row and column a BIFF cell record can name: calamine would allocate 65,536 × 65,536 cells.
+pub fn far_cells_xls() -> Vec<u8> {
+    let bof = |dt: u8| biff_record(0x0809, &[0, 6, dt, 0, 0, 0, 0, 0]);
+    let eof = biff_record(0x000A, &[]);
+    let bound = |pos: u32| {
+        let mut d = pos.to_le_bytes().to_vec();
+        d.extend([0, 0, 1, 0, b'S']);
+        biff_record(0x0085, &d)
+    };
+    let globals = bof(5).len() + bound(0).len() + eof.len();
+    let stream = [
+        bof(5),
+        bound(globals as u32),
+        eof.clone(),
+        bof(0x10),
+        biff_number(0, 0),
+        biff_number(65_535, 65_535),
+        eof,
+    ]
+    .concat();
+    ole_two_streams(("Workbook", stream), ("Padding", Vec::new()))
+}
+
+/// An .ods workbook whose one sheet has a header cell and then a row of 100 filled cells
+/// repeated a million times (`table:number-rows-repeated`).
+pub fn repeats_ods() -> Vec<u8> {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row><table:table-cell office:value-type="string"><text:p>time</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="100"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    zip(&[
+        stored("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        stored("content.xml", content),
+        stored("META-INF/manifest.xml", manifest),
+    ])
 }
