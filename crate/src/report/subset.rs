@@ -69,6 +69,11 @@ impl Condition {
         None
     }
 
+    /// Why a row that fails the condition is excluded: "not in the subset (line_number = 1)".
+    pub fn reason(&self) -> String {
+        format!("not in the subset ({})", self.describe())
+    }
+
     /// The condition in words, "line_number = 1".
     pub fn describe(&self) -> String {
         let sym = match self.op {
@@ -111,14 +116,23 @@ impl Condition {
     }
 }
 
-/// For each row, `None` if it is in the subset, else the first condition it fails.
+/// For each row, `None` if it is in the subset, else the index in `conditions` of the first
+/// condition it fails (a `u32` a row, not a message: a million-row file with a subset would
+/// otherwise hold a million strings). [`Condition::reason`] words the exclusion.
 ///
 /// # Errors
 /// `MissingColumn` for an unknown column; `Settings` for an ordering condition whose value is
 /// not a number or a condition without a value.
-pub fn subset_reasons(table: &Table, conditions: &[Condition]) -> Result<Vec<Option<String>>> {
-    let mut out = vec![None; table.n_rows()];
-    for c in conditions {
+pub fn subset_reasons(table: &Table, conditions: &[Condition]) -> Result<Vec<Option<u32>>> {
+    let mut out = vec![
+        None;
+        if conditions.is_empty() {
+            0
+        } else {
+            table.n_rows()
+        }
+    ];
+    for (i, c) in conditions.iter().enumerate() {
         let col = table.column_index(&c.column)?;
         if c.values.is_empty() {
             return Err(Error::settings(format!(
@@ -134,9 +148,10 @@ pub fn subset_reasons(table: &Table, conditions: &[Condition]) -> Result<Vec<Opt
                 c.values[0]
             )));
         }
-        for (r, reason) in out.iter_mut().enumerate() {
-            if reason.is_none() && !c.matches(table.cell(r, col)) {
-                *reason = Some(format!("not in the subset ({})", c.describe()));
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        for (cell, reason) in table.columns[col].iter().zip(out.iter_mut()) {
+            if reason.is_none() && !c.matches(cell) {
+                *reason = Some(index);
             }
         }
     }
@@ -159,13 +174,13 @@ mod tests {
             Condition::parse("site in pancreas|rectum").expect("parses"),
         ];
         let r = subset_reasons(&t, &conds).expect("filters");
-        assert_eq!(r[0], None);
-        assert_eq!(r[1].as_deref(), Some("not in the subset (line = 1)"));
+        assert_eq!(r, [None, Some(0), Some(1), Some(0)]);
+        assert_eq!(conds[0].reason(), "not in the subset (line = 1)");
         assert_eq!(
-            r[2].as_deref(),
-            Some("not in the subset (site in pancreas, rectum)")
+            conds[1].reason(),
+            "not in the subset (site in pancreas, rectum)"
         );
-        assert!(r[3].is_some());
+        assert!(subset_reasons(&t, &[]).expect("no conditions").is_empty());
         let r =
             subset_reasons(&t, &[Condition::parse("line>=2").expect("parses")]).expect("filters");
         assert_eq!(r.iter().filter(|x| x.is_none()).count(), 1);

@@ -251,7 +251,7 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, String> {
     // any labels are fine: renumber strata and clusters 0..k in order of value
     let strata = data.strata.map(dense_codes);
     let cluster = data.cluster.map(dense_codes);
-    let design = Design::new(
+    let mut design = Design::new(
         &time,
         data.event,
         data.weight,
@@ -430,6 +430,10 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, String> {
         wald_quad(&sub, &b, toler_chol()).0
     };
 
+    // Only the design's order is needed from here on (by cox.zph): the sorted copies of the
+    // data go before the concordance and cox.zph make theirs.
+    let design_order = std::mem::take(&mut design.order);
+    drop(design);
     let conc = concordance(
         &time,
         data.event,
@@ -441,7 +445,7 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, String> {
 
     let ph_test = if opts.ph_test && !keep.is_empty() {
         // the Efron/Breslow design is sorted by (stratum, time) as cox.zph needs
-        let order = (!exact).then_some(&design.order[..]);
+        let order = (!exact).then_some(&design_order[..]);
         let (ph, w) = ph_test(
             data,
             strata.as_deref(),
@@ -696,14 +700,11 @@ fn ph_test(
     keep: &[usize],
     names: &dyn Fn(usize) -> String,
 ) -> (Option<PhTest>, Vec<String>) {
-    let n = time.len();
-    let ones = vec![1.0; n];
-    let zeros = vec![0usize; n];
     let inp = ZphInput {
         time,
         event: data.event,
-        weight: data.weight.unwrap_or(&ones),
-        stratum: strata.unwrap_or(&zeros),
+        weight: data.weight,
+        stratum: strata,
         x: keep.iter().map(|&j| data.x[j].as_slice()).collect(),
         eta: lp,
         efron,

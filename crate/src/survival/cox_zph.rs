@@ -28,8 +28,10 @@ use crate::math::exp;
 pub(crate) struct ZphInput<'a> {
     pub time: &'a [f64],
     pub event: &'a [bool],
-    pub weight: &'a [f64],
-    pub stratum: &'a [usize],
+    /// Case weights (`None`: all 1).
+    pub weight: Option<&'a [f64]>,
+    /// Stratum codes (`None`: one stratum).
+    pub stratum: Option<&'a [usize]>,
     /// Covariate columns (original scale), one Vec per coefficient.
     pub x: Vec<&'a [f64]>,
     /// Centred linear predictor per row.
@@ -96,19 +98,22 @@ fn km_transform(time: &[f64], event: &[bool], by_time: Option<&[usize]>) -> Vec<
 pub(crate) fn zph_score(inp: &ZphInput) -> ZphScore {
     let n = inp.time.len();
     let p = inp.x.len();
-    let single_stratum = inp.stratum.iter().all(|&s| s == inp.stratum[0]);
+    let stratum_of = |i: usize| inp.stratum.map_or(0, |s| s[i]);
+    let single_stratum = inp
+        .stratum
+        .is_none_or(|s| s.iter().all(|&v| v == s[0]));
     // sorted by stratum then time; walk backwards
-    let ord: Vec<usize> = match inp.order {
-        Some(o) => o.to_vec(),
+    let ord: std::borrow::Cow<'_, [usize]> = match inp.order {
+        Some(o) => o.into(),
         None => {
             let mut keys: Vec<(usize, f64, usize)> =
-                (0..n).map(|i| (inp.stratum[i], inp.time[i], i)).collect();
+                (0..n).map(|i| (stratum_of(i), inp.time[i], i)).collect();
             keys.sort_unstable_by(|a, b| {
                 a.0.cmp(&b.0)
                     .then_with(|| a.1.total_cmp(&b.1))
                     .then(a.2.cmp(&b.2))
             });
-            keys.into_iter().map(|k| k.2).collect()
+            keys.into_iter().map(|k| k.2).collect::<Vec<_>>().into()
         }
     };
     let gt = km_transform(inp.time, inp.event, single_stratum.then_some(&ord[..]));
@@ -127,10 +132,17 @@ pub(crate) fn zph_score(inp: &ZphInput) -> ZphScore {
     }
     let time: Vec<f64> = ord.iter().map(|&i| inp.time[i]).collect();
     let event: Vec<bool> = ord.iter().map(|&i| inp.event[i]).collect();
-    let weight: Vec<f64> = ord.iter().map(|&i| inp.weight[i]).collect();
-    let stratum: Vec<usize> = ord.iter().map(|&i| inp.stratum[i]).collect();
+    let weight: Vec<f64> = match inp.weight {
+        Some(w) => ord.iter().map(|&i| w[i]).collect(),
+        None => vec![1.0; n],
+    };
+    let stratum: Vec<usize> = ord.iter().map(|&i| stratum_of(i)).collect();
     let risk_score: Vec<f64> = ord.iter().map(|&i| exp(inp.eta[i])).collect();
-    let gt: Vec<f64> = ord.iter().map(|&i| gt[i]).collect();
+    let gt: Vec<f64> = {
+        let unsorted = gt;
+        ord.iter().map(|&i| unsorted[i]).collect()
+    };
+    drop(ord);
     let p2 = 2 * p;
     let mut u = vec![0.0; p2];
     let mut imat = vec![0.0; p2 * p2];
