@@ -227,6 +227,15 @@ pub fn cases() -> Vec<Case> {
         known_failing: None,
     });
     v.push(Case {
+        file: "good.xls",
+        about: "a small valid .xls (BIFF8) table, read after the area checks",
+        content: Content::Bytes(good_xls()),
+        settings: good.clone(),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
         file: "repeats.ods",
         about:
             "a 1 KB .ods whose row of 100 filled cells repeats a million times (100 million cells)",
@@ -1010,9 +1019,19 @@ fn biff_number(row: u16, col: u16) -> Vec<u8> {
     biff_record(0x0203, &d)
 }
 
-/// An .xls workbook (BIFF8 in an OLE file) of one sheet whose cells sit at A1 and at the last
-/// row and column a BIFF cell record can name: calamine would allocate 65,536 × 65,536 cells.
-pub fn far_cells_xls() -> Vec<u8> {
+/// A BIFF8 LABEL record: a text (Latin-1, compressed) at a 0-based row and column.
+fn biff_label(row: u16, col: u16, text: &str) -> Vec<u8> {
+    let mut d = row.to_le_bytes().to_vec();
+    d.extend(col.to_le_bytes());
+    d.extend([0u8; 2]);
+    d.extend((text.len() as u16).to_le_bytes());
+    d.push(0);
+    d.extend(text.as_bytes());
+    biff_record(0x0204, &d)
+}
+
+/// An .xls workbook (BIFF8 in an OLE file) of one sheet holding `cells` (BIFF records).
+fn xls(cells: &[Vec<u8>]) -> Vec<u8> {
     let bof = |dt: u8| biff_record(0x0809, &[0, 6, dt, 0, 0, 0, 0, 0]);
     let eof = biff_record(0x000A, &[]);
     let bound = |pos: u32| {
@@ -1021,17 +1040,37 @@ pub fn far_cells_xls() -> Vec<u8> {
         biff_record(0x0085, &d)
     };
     let globals = bof(5).len() + bound(0).len() + eof.len();
-    let stream = [
-        bof(5),
-        bound(globals as u32),
-        eof.clone(),
-        bof(0x10),
-        biff_number(0, 0),
-        biff_number(65_535, 65_535),
-        eof,
-    ]
-    .concat();
+    let mut stream = [bof(5), bound(globals as u32), eof.clone(), bof(0x10)].concat();
+    for c in cells {
+        stream.extend(c);
+    }
+    stream.extend(eof);
     ole_two_streams(("Workbook", stream), ("Padding", Vec::new()))
+}
+
+/// The GOOD table as an .xls workbook (labels and numbers), to show the checks pass real data.
+pub fn good_xls() -> Vec<u8> {
+    let mut cells = Vec::new();
+    for (r, line) in GOOD.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (r, c) = (r as u16, c as u16);
+            cells.push(match cell.parse::<f64>() {
+                Ok(_) => {
+                    let mut n = biff_number(r, c);
+                    n[10..18].copy_from_slice(&cell.parse::<f64>().unwrap_or(0.0).to_le_bytes());
+                    n
+                }
+                Err(_) => biff_label(r, c, cell),
+            });
+        }
+    }
+    xls(&cells)
+}
+
+/// An .xls workbook (BIFF8 in an OLE file) of one sheet whose cells sit at A1 and at the last
+/// row and column a BIFF cell record can name: calamine would allocate 65,536 × 65,536 cells.
+pub fn far_cells_xls() -> Vec<u8> {
+    xls(&[biff_number(0, 0), biff_number(65_535, 65_535)])
 }
 
 /// An .ods workbook whose one sheet has a header cell and then a row of 100 filled cells
