@@ -28,3 +28,10 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+const COUNT = new Intl.NumberFormat('en');
+
+/** A count with thousands separators ("10,000"), for the page's own sentences. */
+export function formatCount(n: number): string {
+  return COUNT.format(n);
+}

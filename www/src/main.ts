@@ -3,8 +3,10 @@
 // Worker (engine.ts, worker.ts) so that the page stays responsive. All statistics and all number
 // formatting happen in the core; this module moves bytes, keeps the settings and places text.
 import {
-  fillColumnSelect,
+  ColumnPicker,
+  columnIndex,
   fillSelect,
+  ListFilter,
   NONE,
   options,
   readNumber,
@@ -12,7 +14,7 @@ import {
   setInputValue,
   syncChecklist,
 } from './controls.js';
-import { byId, el, messageOf } from './dom.js';
+import { byId, el, formatCount, messageOf } from './dom.js';
 import { Engine, EngineCrash, recordTiming } from './engine.js';
 import { registerServiceWorker } from './offline.js';
 import { svgToPng } from './png.js';
@@ -90,14 +92,14 @@ const ui = {
   removeEndpoint: byId('remove-endpoint', HTMLButtonElement),
   deriveDates: byId('derive-dates', HTMLInputElement),
   columnFields: byId('column-fields', HTMLElement),
-  time: byId('time', HTMLSelectElement),
-  event: byId('event', HTMLSelectElement),
+  time: new ColumnPicker(byId('time', HTMLSelectElement)),
+  event: new ColumnPicker(byId('event', HTMLSelectElement)),
   eventValue: byId('event-value', HTMLSelectElement),
   eventValueHint: byId('event-value-hint', HTMLElement),
   dateFields: byId('date-fields', HTMLElement),
-  startDate: byId('start-date', HTMLSelectElement),
+  startDate: new ColumnPicker(byId('start-date', HTMLSelectElement)),
   eventDates: byId('event-dates', HTMLElement),
-  lastContact: byId('last-contact', HTMLSelectElement),
+  lastContact: new ColumnPicker(byId('last-contact', HTMLSelectElement)),
   timeUnit: byId('time-unit', HTMLSelectElement),
   dateOrder: byId('date-order', HTMLSelectElement),
   cutoff: byId('cutoff', HTMLInputElement),
@@ -112,12 +114,12 @@ const ui = {
   subset: byId('subset', HTMLOListElement),
   addCondition: byId('add-condition', HTMLButtonElement),
   // Comparison
-  group: byId('group', HTMLSelectElement),
+  group: new ColumnPicker(byId('group', HTMLSelectElement)),
   groupDetails: byId('group-details', HTMLElement),
   groupOrder: byId('group-order', HTMLOListElement),
   groupOrderReset: byId('group-order-reset', HTMLButtonElement),
   reference: byId('reference', HTMLSelectElement),
-  strata: byId('strata', HTMLSelectElement),
+  strata: new ColumnPicker(byId('strata', HTMLSelectElement)),
   testGehan: byId('test-gehan-breslow', HTMLInputElement),
   testTaroneWare: byId('test-tarone-ware', HTMLInputElement),
   testTrend: byId('test-trend', HTMLInputElement),
@@ -126,13 +128,13 @@ const ui = {
   fhQ: byId('fh-q', HTMLInputElement),
   pairwise: byId('pairwise', HTMLInputElement),
   // Response
-  response: byId('response', HTMLSelectElement),
+  response: new ColumnPicker(byId('response', HTMLSelectElement)),
   responseDenominator: byId('response-denominator', HTMLSelectElement),
   responseInterval: byId('response-interval', HTMLSelectElement),
-  waterfall: byId('waterfall', HTMLSelectElement),
+  waterfall: new ColumnPicker(byId('waterfall', HTMLSelectElement)),
   // Cox model
   covariates: byId('covariates', HTMLElement),
-  cluster: byId('cluster', HTMLSelectElement),
+  cluster: new ColumnPicker(byId('cluster', HTMLSelectElement)),
   ties: byId('ties', HTMLSelectElement),
   // Options
   landmarks: byId('landmarks', HTMLInputElement),
@@ -141,7 +143,7 @@ const ui = {
   timeUnitLabel: byId('time-unit-label', HTMLSelectElement),
   convention: byId('convention', HTMLSelectElement),
   confType: byId('conf-type', HTMLSelectElement),
-  weight: byId('weight', HTMLSelectElement),
+  weight: new ColumnPicker(byId('weight', HTMLSelectElement)),
   pStyle: byId('p-style', HTMLSelectElement),
   pDigits: byId('p-digits', HTMLInputElement),
   cohortAuto: byId('cohort-auto', HTMLInputElement),
@@ -157,7 +159,7 @@ const ui = {
   legendLabels: byId('legend-labels', HTMLElement),
   plotXMax: byId('plot-x-max', HTMLInputElement),
   plotXBreak: byId('plot-x-break', HTMLInputElement),
-  swimmerLabel: byId('swimmer-label', HTMLSelectElement),
+  swimmerLabel: new ColumnPicker(byId('swimmer-label', HTMLSelectElement)),
   // Settings file
   saveSettings: byId('save-settings', HTMLButtonElement),
   loadSettings: byId('load-settings', HTMLInputElement),
@@ -172,6 +174,13 @@ const ui = {
   warnings: byId('warnings', HTMLElement),
   printView: byId('print-view', HTMLElement),
   drop: byId('drop', HTMLElement),
+};
+
+/** The filters of the checklists of columns (shown for a file of many columns). */
+const filters = {
+  eventDates: new ListFilter(ui.eventDates, 'an event date column', () => state && syncEndpoint(state)),
+  covariates: new ListFilter(ui.covariates, 'a covariate', () => state && syncCox(state)),
+  cohort: new ListFilter(ui.cohort, 'a variable', () => state && syncOptions(state)),
 };
 
 /** The figure switches: each checkbox and the option it sets. */
@@ -295,12 +304,13 @@ function showSource(source: Source): void {
 
 let busyTimer: number | undefined;
 
-function setBusy(busy: boolean): void {
+/** Says, after a moment, that the engine is working (`what`: on what). */
+function setBusy(busy: boolean, what = 'Working…'): void {
   document.body.dataset.busy = busy ? '1' : '0';
   window.clearTimeout(busyTimer);
   if (busy) {
     busyTimer = window.setTimeout(() => {
-      ui.busy.textContent = 'Working…';
+      ui.busy.textContent = what;
       ui.results.setAttribute('aria-busy', 'true');
     }, BUSY_DELAY_MS);
   } else {
@@ -666,13 +676,19 @@ function recordInput(s: State): void {
  * use when the same file is read again another way) wins over them when it fits. */
 async function openData(source: Source, keep: Settings | null = null): Promise<boolean> {
   let opened;
+  setBusy(true, `Reading ${source.fileName} (${formatBytes(source.bytes.length)})…`);
   try {
     opened = await engine.call('open', { bytes: source.bytes, fileName: source.fileName, sheet: source.sheet, options: source.options ?? null });
   } catch (error) {
     if (error instanceof EngineCrash) throw error;
+    setBusy(scheduler.inFlight);
     showError(`Could not open the file: ${messageOf(error)}`);
     return false;
   }
+  setBusy(scheduler.inFlight);
+  // Reading a wide file's answer (its columns and their values) is a task of its own; the
+  // controls are filled in the next one, so that neither blocks the page for long.
+  await nextTask();
   let settings = opened.guessed;
   let restored = false;
   const stored = keep !== null && missingColumns(keep, opened.columns).length === 0 ? keep : loadStoredSettings();
@@ -706,6 +722,9 @@ async function openData(source: Source, keep: Settings | null = null): Promise<b
     plotScope: null,
   };
   recordInput(s);
+  if (state === null || state.columns.length !== s.columns.length || state.source.fileName !== s.source.fileName) {
+    for (const filter of Object.values(filters)) filter.input.value = ''; // another file
+  }
   state = s;
   scheduler.queued = null;
   openSwimmers.clear();
@@ -719,6 +738,17 @@ async function openData(source: Source, keep: Settings | null = null): Promise<b
   syncControls(s);
   requestAnalysis(s, false);
   return true;
+}
+
+/** Resolves in a later task of the event loop (after any input waiting to be handled). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** A file size in words: "930 KB", "9.1 MB". */
+function formatBytes(n: number): string {
+  if (n < 1e6) return `${formatCount(Math.max(1, Math.round(n / 1e3)))} KB`;
+  return `${(n / 1e6).toFixed(1)} MB`;
 }
 
 async function openFile(file: File): Promise<void> {
@@ -899,11 +929,11 @@ function syncEndpoint(s: State): void {
   ui.columnFields.hidden = dates !== null;
   ui.dateFields.hidden = dates === null;
   if (dates === null) {
-    fillColumnSelect(ui.time, columns, endpoint?.time ?? null, false);
-    fillColumnSelect(ui.event, columns, endpoint?.event ?? null, false);
+    ui.time.fill(columns, endpoint?.time ?? null, false);
+    ui.event.fill(columns, endpoint?.event ?? null, false);
     syncEventValues(s);
   } else {
-    fillColumnSelect(ui.startDate, columns, dates.start, false);
+    ui.startDate.fill(columns, dates.start, false);
     syncChecklist(
       ui.eventDates,
       'event-date',
@@ -913,8 +943,9 @@ function syncEndpoint(s: State): void {
       (column, on) => editDates(s, (d) => {
         d.events = on ? [...d.events, column] : d.events.filter((e) => e !== column);
       }),
+      filters.eventDates,
     );
-    fillColumnSelect(ui.lastContact, columns, dates.last_contact, true);
+    ui.lastContact.fill(columns, dates.last_contact, true);
     ui.timeUnit.value = dates.unit;
     ui.dateOrder.value = dates.date_order;
     setInputValue(ui.cutoff, dates.cutoff ?? '');
@@ -978,7 +1009,7 @@ function groupOrder(s: State): string[] {
 
 function syncComparison(s: State): void {
   const { settings, columns } = s;
-  fillColumnSelect(ui.group, columns, settings.group, true);
+  ui.group.fill(columns, settings.group, true);
   const order = groupOrder(s);
   ui.groupDetails.hidden = settings.group === null || order.length === 0;
   const defaults = settings.group === null ? [] : (s.levels.get(settings.group) ?? []);
@@ -999,7 +1030,7 @@ function syncComparison(s: State): void {
     [el('option', { value: NONE }, order.length > 0 ? `first in order (${order[0]})` : 'first in order'), ...options(order.map((l) => [l, l]))],
     settings.reference ?? NONE,
   );
-  fillColumnSelect(ui.strata, columns, settings.strata, true);
+  ui.strata.fill(columns, settings.strata, true);
   for (const [input, name] of TEST_SWITCHES) input.checked = settings.tests.some((t) => t.test === name);
   const fh = settings.tests.find((t) => t.test === 'fleming-harrington');
   ui.testFh.checked = fh !== undefined;
@@ -1012,17 +1043,29 @@ function syncComparison(s: State): void {
   ui.pairwise.checked = settings.pairwise;
 }
 
+/** A number for each list of columns (each file opened), to key what is built from them. */
+const columnIds = new WeakMap<ColumnInfo[], number>();
+let lastColumnsId = 0;
+function columnsId(columns: ColumnInfo[]): number {
+  const known = columnIds.get(columns);
+  if (known !== undefined) return known;
+  lastColumnsId += 1;
+  columnIds.set(columns, lastColumnsId);
+  return lastColumnsId;
+}
+
 /** The subset conditions: a row of pickers per condition. */
 function syncSubset(s: State): void {
   const conditions = s.settings.subset;
-  const key = `${s.columns.map((c) => c.name).join('\u0001')}\u0000${conditions.length}`;
+  const key = `${columnsId(s.columns)}\u0000${conditions.length}`;
   rebuild(ui.subset, key, () => conditions.map((_, k) => conditionItem(s, k)));
   conditions.forEach((condition, k) => {
     const item = ui.subset.children[k];
     if (!(item instanceof HTMLElement)) return;
-    const [column, op] = Array.from(item.querySelectorAll('select'));
-    const value = item.querySelector<HTMLInputElement>('input');
-    if (column) fillColumnSelect(column, s.columns, condition.column, false);
+    const column = conditionPickers.get(item);
+    const op = item.querySelector<HTMLSelectElement>('select.condition-op');
+    const value = item.querySelector<HTMLInputElement>('input.condition-value');
+    column?.fill(s.columns, condition.column, false);
     if (op) op.value = condition.op;
     if (value) setInputValue(value, condition.values.join(' | '));
     const list = item.querySelector('datalist');
@@ -1044,9 +1087,14 @@ const CONDITION_OPS: Array<[ConditionOp, string]> = [
   ['>=', '≥'],
 ];
 
+/** The column picker of each condition's list item. */
+const conditionPickers = new WeakMap<Element, ColumnPicker>();
+
 function conditionItem(s: State, k: number): HTMLElement {
   const n = k + 1;
-  const column = el('select', { class: 'condition-column', id: `condition-${k}-column`, 'aria-label': `Condition ${n}: column` });
+  const column = new ColumnPicker(el('select', { class: 'condition-column', id: `condition-${k}-column`, 'aria-label': `Condition ${n}: column` }));
+  // Filled now, so that the picker is placed in its final form (a combobox for a wide file).
+  column.fill(s.columns, s.settings.subset[k]?.column ?? null, false);
   const op = el('select', { class: 'condition-op', id: `condition-${k}-op`, 'aria-label': `Condition ${n}: comparison` }, ...options(CONDITION_OPS));
   const value = el('input', {
     type: 'text',
@@ -1064,7 +1112,7 @@ function conditionItem(s: State, k: number): HTMLElement {
     apply(condition);
     changed(s);
   };
-  column.addEventListener('change', () =>
+  column.onChange(() =>
     edit((c) => {
       c.column = column.value;
       c.values = [s.columns.find((x) => x.name === column.value)?.distinct[0] ?? ''];
@@ -1077,14 +1125,16 @@ function conditionItem(s: State, k: number): HTMLElement {
     changed(s);
     (ui.subset.querySelector<HTMLElement>('button') ?? ui.addCondition).focus();
   });
-  return el(
+  const item = el(
     'li',
     { class: 'condition' },
-    el('div', { class: 'condition-row' }, column, remove),
+    el('div', { class: 'condition-row' }, column.element, remove),
     el('div', { class: 'condition-row' }, op, value),
     el('datalist', { id: `condition-${k}-values` }),
     el('p', { class: 'hint', id: `condition-${k}-hint` }, 'For "is one of", separate the values with |.'),
   );
+  conditionPickers.set(item, column);
+  return item;
 }
 
 /** The value field: one value, or for "is one of" the values between | signs. */
@@ -1107,8 +1157,8 @@ function addCondition(s: State): void {
 
 function syncResponse(s: State): void {
   const { settings } = s;
-  fillColumnSelect(ui.response, s.columns, settings.response, true);
-  fillColumnSelect(ui.waterfall, s.columns, settings.waterfall, true);
+  ui.response.fill(s.columns, settings.response, true);
+  ui.waterfall.fill(s.columns, settings.waterfall, true);
   ui.responseDenominator.value = settings.response_denominator;
   ui.responseInterval.value = settings.response_interval;
   ui.responseDenominator.disabled = settings.response === null;
@@ -1117,15 +1167,21 @@ function syncResponse(s: State): void {
 
 function syncCox(s: State): void {
   const { settings, columns } = s;
-  const candidates = columns.filter((c) => c.name !== settings.group);
-  rebuild(ui.covariates, candidates.map((c) => `${c.name}\u0000${c.kind}`).join('\u0001'), () =>
-    candidates.map((column, k) => covariateItem(s, column, k)),
+  // The group is in the model already. Ids follow the column's place in the file, so they stay
+  // the same whatever the filter lists.
+  const candidates = columns.flatMap((c, k) => (c.name === settings.group ? [] : [{ column: c, k }]));
+  const chosenSet = new Set(settings.covariates);
+  const shown = filters.covariates
+    .pick(candidates.map((c) => c.column.name), (i) => chosenSet.has(candidates[i]?.column.name ?? ''))
+    .flatMap((i) => candidates[i] ?? []);
+  rebuild(ui.covariates, shown.map(({ column, k }) => `${k}\u0000${column.name}\u0000${column.kind}`).join('\u0001'), () =>
+    shown.map(({ column, k }) => covariateItem(s, column, k)),
   );
-  const byName = new Map(columns.map((c) => [c.name, c]));
+  const { byName } = columnIndex(columns);
   for (const item of Array.from(ui.covariates.querySelectorAll<HTMLElement>('.covariate'))) {
     const name = item.dataset.column ?? '';
     const column = byName.get(name);
-    const chosen = settings.covariates.includes(name);
+    const chosen = chosenSet.has(name);
     const categorical = settings.categorical.find((c) => c.variable === name);
     const box = item.querySelector<HTMLInputElement>('input.covariate-pick');
     if (box) box.checked = chosen;
@@ -1145,7 +1201,7 @@ function syncCox(s: State): void {
     }
     if (column?.kind === 'text' && asCategories) asCategories.disabled = true;
   }
-  fillColumnSelect(ui.cluster, columns, settings.cluster, true);
+  ui.cluster.fill(columns, settings.cluster, true);
   ui.ties.value = settings.ties;
 }
 
@@ -1195,7 +1251,7 @@ function syncOptions(s: State): void {
   ui.timeUnitLabel.value = settings.time_unit ?? '';
   ui.convention.value = settings.convention;
   ui.confType.value = settings.conf_type ?? NONE;
-  fillColumnSelect(ui.weight, columns, settings.weight, true);
+  ui.weight.fill(columns, settings.weight, true);
   ui.pStyle.value = settings.p_style.style;
   if (settings.p_style.style === 'digits') setInputValue(ui.pDigits, String(settings.p_style.digits));
   ui.pDigits.disabled = settings.p_style.style !== 'digits';
@@ -1215,6 +1271,7 @@ function syncOptions(s: State): void {
       s.settings.cohort = s.columns.map((c) => c.name).filter((c) => next.has(c));
       changed(s);
     },
+    filters.cohort,
   );
 }
 
@@ -1264,7 +1321,7 @@ function syncFigure(s: State): void {
   setInputValue(ui.plotXMax, plot.x_max === null || plot.x_max === undefined ? '' : String(plot.x_max));
   setInputValue(ui.plotXBreak, plot.x_break === null || plot.x_break === undefined ? '' : String(plot.x_break));
   for (const [input, key] of PLOT_SWITCHES) input.checked = plot[key] === true;
-  fillColumnSelect(ui.swimmerLabel, s.columns, s.settings.swimmer_label, true, '(the file row)');
+  ui.swimmerLabel.fill(s.columns, s.settings.swimmer_label, true, '(the file row)');
   const order = groupOrder(s);
   ui.legendFieldset.hidden = order.length === 0;
   rebuild(ui.legendLabels, order.join('\u0001'), () =>
@@ -1501,8 +1558,8 @@ function download(s: State): void {
 }
 
 /** Wires a control: on change, `apply` edits the settings (or throws a message), then re-runs. */
-function onChange(control: HTMLElement, apply: (s: State) => void | Promise<void>): void {
-  control.addEventListener('change', () =>
+function onChange(control: HTMLElement | ColumnPicker, apply: (s: State) => void | Promise<void>): void {
+  listen(control, 'change', () =>
     guard(async () => {
       const s = state;
       if (s === null) return;
@@ -1518,9 +1575,19 @@ function onChange(control: HTMLElement, apply: (s: State) => void | Promise<void
   );
 }
 
+/** Runs `handler` on an event of a control (a column picker's 'change': the user chose). */
+function listen(control: HTMLElement | ColumnPicker, type: string, handler: () => void): void {
+  if (control instanceof ColumnPicker) {
+    if (type !== 'change') throw new Error(`a column picker has no ${type} event`);
+    control.onChange(handler);
+  } else {
+    control.addEventListener(type, handler);
+  }
+}
+
 /** Like `onChange`, for handlers that re-run themselves (or do not change a setting). */
-function onEvent(control: HTMLElement, type: string, action: (s: State) => unknown): void {
-  control.addEventListener(type, () =>
+function onEvent(control: HTMLElement | ColumnPicker, type: string, action: (s: State) => unknown): void {
+  listen(control, type, () =>
     guard(() => {
       const s = state;
       return s === null ? undefined : action(s);
