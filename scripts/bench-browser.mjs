@@ -103,10 +103,12 @@ function native(file, settings) {
 }
 
 /** The stages the issue's targets name, summed: Kaplan–Meier with CIs and medians (rows, curves)
- * and the log-rank family (tests); the multivariable Cox fit. */
+ * and the log-rank family (tests); the multivariable Cox fit with its concordance (what R's
+ * coxph computes); apart, cox.zph of that model (R computes it with a separate call). */
 const TARGET_STAGES = {
   'KM + CIs + medians + log-rank': (st) => sumStages(st, ['rows', 'curves', 'tests']),
-  'Cox multivariable (Efron)': (st) => sumStages(st, ['cox multivariable']),
+  'Cox multivariable (Efron) with concordance': (st) => sumStages(st, ['cox multivariable']),
+  'cox.zph of that model': (st) => sumStages(st, ['cox multivariable: cox.zph']),
 };
 
 function sumStages(stages, names) {
@@ -252,7 +254,7 @@ async function main() {
         const nat = native(file, path);
         add(`${name}: whole analysis`, label, analyses, nat ? nat.wall - (nat.read ?? 0) - (nat.json ?? 0) : undefined, 'native: CLI wall − read − JSON');
         for (const [target, values] of Object.entries(perStage)) {
-          if (target.startsWith('Cox') && !name.startsWith('Cox')) continue;
+          if ((target.startsWith('Cox') || target.startsWith('cox.zph')) && !name.startsWith('Cox')) continue;
           add(`  ${target}`, label, values, nat ? TARGET_STAGES[target](nat) : undefined, 'core stages');
         }
         if (figures.length > 0) add(`  figures`, label, figures, undefined);

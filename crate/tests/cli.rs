@@ -304,3 +304,67 @@ fn methods_paragraph_names_the_choices() {
         assert!(m.contains(phrase), "missing {phrase:?} in {m}");
     }
 }
+
+/// `--timings` prints one `timing<TAB>stage<TAB>seconds` line per stage on stderr, in the
+/// order the work is done, with the Cox fit and its `cox.zph` as separate stages (the browser
+/// and R benchmarks compare the fit alone with R's `coxph`).
+#[test]
+fn timings_name_every_stage_in_order() {
+    let dir = std::env::temp_dir().join(format!("survcalc-timings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("cohort.csv");
+    let mut csv = String::from("time,status,group,age\n");
+    for i in 0..60_u32 {
+        let group = ["A", "B", "C"][(i % 3) as usize];
+        csv.push_str(&format!(
+            "{},{},{group},{}\n",
+            1 + (i * 7) % 50,
+            u32::from(i % 4 != 0),
+            40 + (i * 13) % 37
+        ));
+    }
+    std::fs::write(&file, csv).expect("writes");
+    let path = file.to_str().expect("utf-8 path");
+    let (code, _, err) = survcalc(&[
+        "analyze",
+        path,
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "group",
+        "--covariates",
+        "age",
+        "--json",
+        "--timings",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 0, "stderr: {err}");
+    let stages: Vec<(&str, f64)> = err
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            (f.next() == Some("timing")).then(|| {
+                let stage = f.next().expect("a stage name");
+                let seconds: f64 = f.next().expect("seconds").parse().expect("a number");
+                (stage, seconds)
+            })
+        })
+        .collect();
+    assert!(stages.iter().all(|&(_, s)| s >= 0.0), "{stages:?}");
+    let names: Vec<&str> = stages.iter().map(|&(n, _)| n).collect();
+    let expected = [
+        "read",
+        "subset and columns",
+        "Survival: rows",
+        "Survival: curves",
+        "Survival: tests",
+        "Survival: cox univariable",
+        "Survival: cox univariable: cox.zph",
+        "Survival: cox multivariable",
+        "Survival: cox multivariable: cox.zph",
+    ];
+    assert_eq!(&names[..expected.len()], expected, "{names:?}");
+    assert_eq!(names.last(), Some(&"total"), "{names:?}");
+}

@@ -355,8 +355,8 @@ fn endpoint(
                 &[],
                 strata,
                 cluster,
+                &mut stage,
             )?);
-            stage("cox univariable");
         }
     }
     let covariates: Vec<String> = settings
@@ -376,8 +376,8 @@ fn endpoint(
             &covariates,
             strata,
             cluster,
+            &mut stage,
         )?);
-        stage("cox multivariable");
     }
     let mut kms: Vec<(String, KaplanMeier)> = match group {
         Some(g) => g.levels.iter().cloned().zip(group_kms).collect(),
@@ -531,6 +531,7 @@ fn cox_model(
     covariates: &[String],
     strata: Option<&Factor>,
     cluster: Option<&Factor>,
+    stage: &mut dyn FnMut(&str),
 ) -> Result<CoxReport> {
     // Design matrix: the group (treatment coding against the reference), then each covariate.
     // One `f64` column per term over the used rows, NaN where the row's value is missing (no
@@ -668,7 +669,11 @@ fn cox_model(
         conf_level: settings.conf_level,
         ..CoxOptions::default()
     };
-    Ok(match cox::fit(&data, &opts) {
+    // Two stages: the design, the fit and its concordance (what R's `coxph` computes), then
+    // `cox.zph` (which R computes apart, with `cox.zph(fit)`).
+    let fitted = cox::fit_with_stages(&data, &opts, &mut |_| stage(&format!("cox {name}")));
+    stage(&format!("cox {name}: cox.zph"));
+    Ok(match fitted {
         Ok(fit) => CoxReport {
             name: name.to_string(),
             ties: settings.ties,

@@ -217,6 +217,20 @@ pub struct CoxFit {
 /// assert!((f.terms[0].coef.unwrap_or(0.0) - beta).abs() < 1e-9);
 /// ```
 pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, String> {
+    fit_with_stages(data, opts, &mut |_| {})
+}
+
+/// As [`fit`], calling `stage("fit")` once the coefficients, their tests and the concordance
+/// are done and the proportional-hazards test (`cox.zph`) is about to start, for per-stage
+/// timings (`survcalc analyze --timings`, the page's timings).
+///
+/// # Errors
+/// As [`fit`].
+pub fn fit_with_stages(
+    data: &CoxData,
+    opts: &CoxOptions,
+    stage: &mut dyn FnMut(&str),
+) -> Result<CoxFit, String> {
     let n = data.time.len();
     let p = data.x.len();
     validate(data, opts)?;
@@ -443,6 +457,7 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, String> {
         cluster.as_deref(),
     );
 
+    stage("fit");
     let ph_test = if opts.ph_test && !keep.is_empty() {
         // the Efron/Breslow design is sorted by (stratum, time) as cox.zph needs
         let order = (!exact).then_some(&design_order[..]);

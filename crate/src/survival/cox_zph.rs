@@ -99,9 +99,7 @@ pub(crate) fn zph_score(inp: &ZphInput) -> ZphScore {
     let n = inp.time.len();
     let p = inp.x.len();
     let stratum_of = |i: usize| inp.stratum.map_or(0, |s| s[i]);
-    let single_stratum = inp
-        .stratum
-        .is_none_or(|s| s.iter().all(|&v| v == s[0]));
+    let single_stratum = inp.stratum.is_none_or(|s| s.iter().all(|&v| v == s[0]));
     // sorted by stratum then time; walk backwards
     let ord: std::borrow::Cow<'_, [usize]> = match inp.order {
         Some(o) => o.into(),
