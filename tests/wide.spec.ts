@@ -142,6 +142,19 @@ test.describe('a file of 10,000 columns', () => {
     await expect(page.locator('#alert')).toBeEmpty();
     expect((await tableCells(page, 'endpoint-0')).map((row) => row[0])).toEqual(['drug A', 'drug B', 'Overall']);
 
+    // A condition on the rows: its column picker is searchable too, and gets the focus.
+    await openSection(page, 'Rows to analyse');
+    await afterAnalysis(page, () => page.getByRole('button', { name: 'Add condition' }).click());
+    const condition = page.getByRole('combobox', { name: 'Condition 1: column', exact: true });
+    await expect(condition).toBeFocused();
+    await expect(condition).toHaveAttribute('data-value', GROUP);
+    await condition.fill('v9876');
+    await afterAnalysis(page, () => condition.press('Enter'));
+    await expect(condition).toHaveAttribute('data-value', 'v9876');
+    await expect(page.getByLabel('Condition 1: value', { exact: true })).not.toHaveValue('');
+    await expect(page.locator('#alert')).toBeEmpty();
+    await afterAnalysis(page, () => page.getByRole('button', { name: 'Remove condition 1' }).click());
+
     // A covariate: the Cox list shows a filter and at most 50 columns, the chosen ones kept.
     await openSection(page, 'Cox model');
     const covariates = page.getByRole('group', { name: 'Covariates' });
