@@ -26,6 +26,26 @@ fn names() -> Vec<String> {
 }
 
 proptest! {
+    /// `split` by group gives exactly the samples `subset` gives for each group's rows (times,
+    /// events, weights and the shared order), with and without weights.
+    #[test]
+    fn split_equals_subset_per_group(rows in rows(), weighted in any::<bool>()) {
+        let s = Sample::new(
+            rows.iter().map(|r| f64::from(r.0)).collect(),
+            rows.iter().map(|r| r.1).collect(),
+            weighted.then(|| rows.iter().map(|r| f64::from(r.3)).collect()),
+        );
+        let codes: Vec<usize> = rows.iter().map(|r| r.2).collect();
+        let parts = s.split(&codes, 4);
+        prop_assert_eq!(parts.len(), 4);
+        for (g, part) in parts.iter().enumerate() {
+            let members: Vec<usize> = (0..rows.len()).filter(|&i| codes[i] == g).collect();
+            let expected = s.subset(&members);
+            prop_assert_eq!(part, &expected);
+            prop_assert_eq!(part.order(), expected.order());
+        }
+    }
+
     #[test]
     fn km_is_a_nonincreasing_probability(rows in rows()) {
         let km = KaplanMeier::fit(&sample(&rows));

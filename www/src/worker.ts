@@ -3,7 +3,7 @@
 // requests of engine.ts one at a time, in order; it computes nothing itself.
 import initFirst, * as firstModule from '../pkg-core/survcalc.js';
 import type { Analysed, EndpointFigures, Export, Figure, Opened, ReplyMessage, RequestMessage } from './protocol.js';
-import type { ReadOptions, Settings, WorkspaceApi } from './types.js';
+import type { Preview, ReadOptions, Settings, WorkspaceApi } from './types.js';
 
 /** The worker's global scope, typed by hand (the page's lib is DOM, not WebWorker). */
 const scope = globalThis as unknown as {
@@ -45,6 +45,14 @@ function messageOf(error: unknown): string {
 
 /** Rows of the preview the page shows. */
 const PREVIEW_ROWS = 20;
+/** Columns of the preview whose cells the page shows (main.ts `PREVIEW_COLUMNS_SHOWN`): the
+ * cells of the others are not sent, so a file of 10,000 columns does not make the page decode
+ * 200,000 strings it never shows (every column's name and type still go). */
+const PREVIEW_CELLS_SENT = 60;
+
+function trimPreview(preview: Preview): Preview {
+  return { ...preview, rows: preview.rows.map((row) => ({ ...row, cells: row.cells.slice(0, PREVIEW_CELLS_SENT) })) };
+}
 
 function open(bytes: Uint8Array, fileName: string, sheet: string | null, options: ReadOptions | null): Opened {
   const { Workspace } = core;
@@ -56,7 +64,7 @@ function open(bytes: Uint8Array, fileName: string, sheet: string | null, options
         : Workspace.open_sheet(bytes, fileName, sheet)
   ) as unknown as WorkspaceApi;
   try {
-    const opened = { columns: next.columns(), detected: next.detected(), guessed: next.guess_settings(), preview: next.preview(PREVIEW_ROWS) };
+    const opened = { columns: next.columns(), detected: next.detected(), guessed: next.guess_settings(), preview: trimPreview(next.preview(PREVIEW_ROWS)) };
     // Only a file that opened replaces the previous one.
     workspace?.free();
     workspace = next;

@@ -285,29 +285,24 @@ fn endpoint(
         w.map(|w| used.iter().map(|&r| w[r].unwrap_or(0.0)).collect()),
     );
     // Common τ: the smallest of the curves' last times, unless given.
-    let group_rows: Vec<Vec<usize>> = match group {
-        Some(g) => (0..g.levels.len())
-            .map(|l| {
-                (0..used.len())
-                    .filter(|&i| g.codes[used[i]] == Some(l))
-                    .collect()
-            })
-            .collect(),
+    // The group of each used row, and the groups' samples (one pass, sharing the order).
+    let codes: Vec<usize> = match group {
+        Some(g) => used.iter().map(|&r| g.codes[r].unwrap_or(0)).collect(),
+        None => Vec::new(),
+    };
+    let group_samples: Vec<Sample> = match group {
+        Some(g) => sample.split(&codes, g.levels.len()),
         None => Vec::new(),
     };
     let tau = settings.tau.unwrap_or_else(|| {
-        let last = |rows: &[usize]| {
-            rows.iter()
-                .map(|&i| sample.time[i])
-                .fold(f64::NAN, f64::max)
-        };
-        if group_rows.is_empty() {
-            last(&(0..sample.len()).collect::<Vec<_>>())
+        let last = |times: &[f64]| times.iter().copied().fold(f64::NAN, f64::max);
+        if group_samples.is_empty() {
+            last(&sample.time)
         } else {
-            group_rows
+            group_samples
                 .iter()
-                .filter(|r| !r.is_empty())
-                .map(|r| last(r))
+                .filter(|s| !s.is_empty())
+                .map(|s| last(&s.time))
                 .fold(f64::INFINITY, f64::min)
         }
     });
@@ -318,17 +313,17 @@ fn endpoint(
         Some(g) => g
             .levels
             .iter()
-            .zip(&group_rows)
-            .map(|(name, rows)| curve(name, &sample.subset(rows), settings, tau))
+            .zip(&group_samples)
+            .map(|(name, part)| curve(name, part, settings, tau))
             .unzip(),
         None => (Vec::new(), Vec::new()),
     };
+    drop(group_samples);
     stage("curves");
     let mut tests = Vec::new();
     let mut pairwise = Vec::new();
     let mut cox_reports = Vec::new();
     if let Some(g) = group {
-        let codes: Vec<usize> = used.iter().map(|&r| g.codes[r].unwrap_or(0)).collect();
         let stratum_codes: Option<Vec<usize>> =
             strata.map(|s| used.iter().map(|&r| s.codes[r].unwrap_or(0)).collect());
         tests = comparison_tests(

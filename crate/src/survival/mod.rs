@@ -173,6 +173,42 @@ impl Sample {
         }
     }
 
+    /// The sample split by `codes` (row i goes to part `codes[i]`, which must be below
+    /// `parts`), each part with its rows in their order here: the same samples as
+    /// [`Sample::subset`] of each part's rows, made in one pass over the rows and one over the
+    /// sorted order instead of one of each per part.
+    pub fn split(&self, codes: &[usize], parts: usize) -> Vec<Sample> {
+        debug_assert_eq!(codes.len(), self.len());
+        let mut sizes = vec![0usize; parts];
+        for &c in codes {
+            sizes[c] += 1;
+        }
+        let mut out: Vec<Sample> = sizes
+            .iter()
+            .map(|&n| Sample {
+                time: Vec::with_capacity(n),
+                event: Vec::with_capacity(n),
+                weights: self.weights.as_ref().map(|_| Vec::with_capacity(n)),
+                order: Vec::with_capacity(n),
+            })
+            .collect();
+        // Each row's position within its part.
+        let mut position = Vec::with_capacity(self.len());
+        for (i, &c) in codes.iter().enumerate() {
+            let part = &mut out[c];
+            position.push(part.time.len());
+            part.time.push(self.time[i]);
+            part.event.push(self.event[i]);
+            if let (Some(w), Some(all)) = (part.weights.as_mut(), self.weights.as_ref()) {
+                w.push(all[i]);
+            }
+        }
+        for &r in &self.order {
+            out[codes[r]].order.push(position[r]);
+        }
+        out
+    }
+
     /// The same times with the event indicator reversed (for reverse Kaplan–Meier).
     pub fn reversed(&self) -> Sample {
         Sample {
