@@ -2,7 +2,7 @@
 # Fuzzes the core with cargo-fuzz (libFuzzer, nightly Rust), one target after another, each for a
 # fixed time, and prints how many inputs each target ran. Not part of CI.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     # default 600 s each; targets: dates settings csv workbook
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     # default 600 s each; targets: dates settings csv workbook xlsb
 #
 # Needs `rustup toolchain install nightly` and `cargo install cargo-fuzz`. The fuzz package is
 # crate/fuzz (its own workspace and target directory, since it builds with sanitizers). Inputs
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../crate/fuzz"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(dates settings csv workbook)
+[ ${#targets[@]} -gt 0 ] || targets=(dates settings csv workbook xlsb)
 
 max_len() {
   case "$1" in
@@ -24,6 +24,7 @@ max_len() {
     settings) echo 4096 ;;
     csv) echo 16384 ;;
     workbook) echo 65536 ;;
+    xlsb) echo 16384 ;;
     *) echo 4096 ;;
   esac
 }

@@ -134,3 +134,185 @@ fn unknown_sheet_and_broken_files() {
     let e = survcalc::read_table(b"PK\x03\x04garbage", "fake.xlsx").expect_err("fake");
     assert_eq!(e.kind, ErrorKind::Format);
 }
+
+#[allow(dead_code)]
+#[path = "hostile/corpus.rs"]
+mod corpus;
+
+#[test]
+fn a_small_xlsb_reads() {
+    let t = survcalc::read_table(&corpus::good_xlsb(), "good.xlsb").expect("reads");
+    assert_eq!(t.headers, ["time", "status", "arm"]);
+    assert_eq!(t.n_rows(), 6);
+    assert_eq!(t.detected.sheet.as_deref(), Some("Sheet1"));
+}
+
+#[test]
+fn damaged_xlsb_files_are_refused_without_a_panic() {
+    let mut failures = Vec::new();
+    for (name, bytes) in [
+        ("index.xlsb", corpus::xlsb_string_index_out_of_range()),
+        ("dims.xlsb", corpus::xlsb_short_dimension()),
+        ("entry.xlsb", corpus::xlsb_short_sheet_entry()),
+        ("rels.xlsb", corpus::xlsb_unknown_relationship()),
+        ("sst.xlsb", corpus::xlsb_short_shared_strings()),
+    ] {
+        let got = std::panic::catch_unwind(|| survcalc::read_table(&bytes, name));
+        match got {
+            Ok(Err(e)) => {
+                eprintln!("{name}: {e}");
+                if e.kind != ErrorKind::Format || !e.message.contains("is damaged") {
+                    failures.push(format!("{name}: {e}"));
+                }
+            }
+            Ok(Ok(_)) => failures.push(format!("{name}: read")),
+            Err(_) => failures.push(format!("{name}: panicked")),
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The error for an .xlsb built from `parts`, which must be a refusal (not a panic, not a read).
+fn xlsb_refused(parts: &corpus::Xlsb) -> survcalc::Error {
+    let bytes = parts.bytes();
+    match std::panic::catch_unwind(|| survcalc::read_table(&bytes, "w.xlsb")) {
+        Ok(Err(e)) => {
+            assert_eq!(e.kind, ErrorKind::Format, "{e}");
+            assert!(e.to_string().contains("hint: "), "{e}");
+            // Refused by the checks, not by the native-only guard around a calamine panic.
+            assert!(e.message.contains("is damaged"), "{e}");
+            e
+        }
+        Ok(Ok(_)) => panic!("read"),
+        Err(_) => panic!("panicked"),
+    }
+}
+
+/// BrtExternSheet of `n` sheets (all this workbook's first sheet).
+fn extern_sheets(n: u32) -> Vec<u8> {
+    let mut d = n.to_le_bytes().to_vec();
+    for _ in 0..n {
+        d.extend([0u8; 4]);
+        d.extend(0i32.to_le_bytes());
+        d.extend(0i32.to_le_bytes());
+    }
+    corpus::xlsb_record(0x016A, &d)
+}
+
+/// BrtName "x" whose formula is `rgce`.
+fn defined_name(rgce: &[u8]) -> Vec<u8> {
+    let mut d = vec![0u8; 9];
+    d.extend(corpus::xlsb_wide("x"));
+    d.extend((rgce.len() as u32).to_le_bytes());
+    d.extend(rgce);
+    corpus::xlsb_record(0x0027, &d)
+}
+
+#[test]
+fn xlsb_defined_names_are_checked_as_calamine_parses_them() {
+    // Sheet1!$A$1 (PtgRef3d: sheet 0, row 0, column 0) with one external sheet reads.
+    let ref3d = [0x3A, 0, 0, 0, 0, 0, 0, 0, 0];
+    let mut parts = corpus::good_xlsb_parts();
+    parts.add_to_workbook(&[extern_sheets(1), defined_name(&ref3d)]);
+    let t = survcalc::read_table(&parts.bytes(), "w.xlsb").expect("reads");
+    assert_eq!(t.n_rows(), 6);
+    // The same reference with no external sheets listed (calamine indexes them unchecked).
+    let mut parts = corpus::good_xlsb_parts();
+    parts.add_to_workbook(&[defined_name(&ref3d)]);
+    let e = xlsb_refused(&parts);
+    assert!(e.message.contains("defined name"), "{e}");
+    // Cut short, function 485 (one past calamine's table), row 2³² − 1 (+1 overflows), name 0.
+    for rgce in [
+        &ref3d[..5],
+        &[0x21, 0xE5, 0x01][..],
+        &[0x22, 0, 0xE5, 0x01][..],
+        &[0x24, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0][..],
+        &[0x23, 0, 0, 0, 0][..],
+        &[0x17, 5, 0, b'a', 0][..],
+    ] {
+        let mut parts = corpus::good_xlsb_parts();
+        parts.add_to_workbook(&[extern_sheets(1), defined_name(rgce)]);
+        xlsb_refused(&parts);
+    }
+    // PtgMemFunc nested 40 deep (calamine recurses once a level).
+    let mut rgce = vec![0x1E, 1, 0];
+    for _ in 0..40 {
+        let mut outer = vec![0x29];
+        outer.extend((rgce.len() as u16).to_le_bytes());
+        outer.extend(&rgce);
+        rgce = outer;
+    }
+    let mut parts = corpus::good_xlsb_parts();
+    parts.add_to_workbook(&[defined_name(&rgce)]);
+    assert!(xlsb_refused(&parts).message.contains("nests too deeply"));
+    // A list of external sheets shorter than its count.
+    let mut parts = corpus::good_xlsb_parts();
+    parts.add_to_workbook(&[corpus::xlsb_record(0x016A, &3u32.to_le_bytes())]);
+    xlsb_refused(&parts);
+}
+
+#[test]
+fn xlsb_styles_are_scanned_as_calamine_scans_them() {
+    let styles = |xf: &[u8]| {
+        [
+            corpus::xlsb_record(0x0116, &[]), // BrtBeginStyleSheet
+            corpus::xlsb_record(0x0269, &1u32.to_le_bytes()),
+            corpus::xlsb_record(0x002F, xf),
+            corpus::xlsb_record(0x026A, &[]),
+            corpus::xlsb_record(0x0117, &[]),
+        ]
+        .concat()
+    };
+    let mut parts = corpus::good_xlsb_parts();
+    parts.styles = Some(styles(&[0u8; 16]));
+    survcalc::read_table(&parts.bytes(), "w.xlsb").expect("reads");
+    // A cell format (BrtXF) of 2 bytes: calamine reads bytes 2–4.
+    parts.styles = Some(styles(&[0u8; 2]));
+    let e = xlsb_refused(&parts);
+    assert!(e.message.contains("styles.bin"), "{e}");
+    // A styles part without its list of cell formats: calamine fails at the end of the part.
+    parts.styles = Some(corpus::xlsb_record(0x0116, &[]));
+    xlsb_refused(&parts);
+}
+
+#[test]
+fn xlsb_cells_must_hold_what_calamine_reads() {
+    // A number cell (BrtCellReal, 16 bytes) of 6 bytes in row 8, column D: calamine would read
+    // the rest from the previous record.
+    let mut d = 3u32.to_le_bytes().to_vec();
+    d.extend([0, 0]);
+    let mut parts = corpus::good_xlsb_parts();
+    parts.add_cells(&[corpus::xlsb_row(7), corpus::xlsb_record(0x0005, &d)]);
+    let e = xlsb_refused(&parts);
+    assert_eq!(e.location.file.as_deref(), Some("w.xlsb [Sheet1]"));
+    assert_eq!(e.location.row, Some(8));
+    assert_eq!(e.location.column_letter.as_deref(), Some("D"));
+    assert!(e.message.contains("cell D8"), "{e}");
+    // A text cell whose string runs past its record.
+    let mut d = 0u32.to_le_bytes().to_vec();
+    d.extend([0u8; 4]);
+    d.extend(corpus::xlsb_wide("abc"));
+    d.truncate(d.len() - 2);
+    let mut parts = corpus::good_xlsb_parts();
+    parts.add_cells(&[corpus::xlsb_row(7), corpus::xlsb_record(0x0006, &d)]);
+    xlsb_refused(&parts);
+    // A record whose size runs past the end of the part (calamine would reserve 256 MiB).
+    let mut parts = corpus::good_xlsb_parts();
+    let cut = parts.sheet.len() - 4;
+    parts.sheet.truncate(cut);
+    parts.sheet.extend([0x05, 0xFF, 0xFF, 0xFF, 0x7F]);
+    xlsb_refused(&parts);
+    // A text cell (BrtCellSt) that fits reads.
+    let mut d = 2u32.to_le_bytes().to_vec();
+    d.extend([0u8; 4]);
+    d.extend(corpus::xlsb_wide("B"));
+    let mut parts = corpus::good_xlsb_parts();
+    parts.add_cells(&[
+        corpus::xlsb_row(7),
+        corpus::xlsb_number_cell(0, 4.0),
+        corpus::xlsb_number_cell(1, 1.0),
+        corpus::xlsb_record(0x0006, &d),
+    ]);
+    let t = survcalc::read_table(&parts.bytes(), "w.xlsb").expect("reads");
+    assert_eq!(t.n_rows(), 7);
+}

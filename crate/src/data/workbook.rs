@@ -177,7 +177,30 @@ fn open(
     } else if bytes.starts_with(b"PK\x03\x04") {
         check_ods_areas(bytes, file_name, limits)?;
     }
-    open_workbook_auto_from_rs(Cursor::new(padded)).map_err(|e| {
+    // calamine tries .xlsx before .xlsb: a zip with a binary workbook part that does not open
+    // as .xlsx is checked before calamine's .xlsb reader sees it.
+    let zipped = bytes.starts_with(b"PK\x03\x04");
+    let sheets = if zipped && XlsbZip::new(bytes).is_some_and(|z| z.has("xl/workbook.bin")) {
+        let xlsx = guarded(file_name, || {
+            Ok(calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(
+                Cursor::new(padded.clone()),
+            ))
+        })?;
+        match xlsx {
+            Ok(x) => Ok(calamine::Sheets::Xlsx(x)),
+            Err(_) => {
+                check_xlsb(bytes, file_name)?;
+                guarded(file_name, || {
+                    Ok(open_workbook_auto_from_rs(Cursor::new(padded)))
+                })?
+            }
+        }
+    } else {
+        guarded(file_name, || {
+            Ok(open_workbook_auto_from_rs(Cursor::new(padded)))
+        })?
+    };
+    sheets.map_err(|e| {
         if is_encrypted_ooxml(bytes) {
             return Error::new(ErrorKind::Format, "the workbook is password-protected (encrypted)")
                 .with_hint("open it in the spreadsheet program, remove the password (or save a copy without one, or a CSV) and open that")
@@ -192,6 +215,22 @@ fn open(
         Error::new(ErrorKind::Format, format!("the workbook could not be read ({text})"))
             .with_hint(hint)
             .at(Location::file(file_name))
+    })
+}
+
+/// Runs `f`, a call into calamine, turning a panic into a `Format` error naming `label` (the
+/// file, or the file and sheet). The last line of defence on native builds (the CLI) only: in
+/// WebAssembly a panic aborts (the page's worker stops), so the checks made before calamine
+/// sees a file ([`ole_chains_sound`], [`check_xls_areas`], [`check_xlsb`], …) must refuse
+/// everything it would crash on.
+fn guarded<T>(label: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::new(
+            ErrorKind::Format,
+            "the workbook could not be read (the spreadsheet reader failed on it)",
+        )
+        .with_hint("the file may be damaged; open it in a spreadsheet program and save it again as .xlsx or CSV")
+        .at(Location::file(label)))
     })
 }
 
@@ -785,6 +824,629 @@ fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
     bytes.starts_with(&OLE_SIGNATURE) && bytes.windows(name.len()).any(|w| w == name)
 }
 
+/// The hint of every damaged-.xlsb error.
+const XLSB_HINT: &str = "open the workbook in Excel and save it again as .xlsx (or save the sheet as CSV), then open that";
+
+/// A damaged-.xlsb error at `at`.
+fn xlsb_damaged(what: &str, at: Location) -> Error {
+    Error::new(
+        ErrorKind::Format,
+        format!("the workbook is damaged: {what}"),
+    )
+    .with_hint(XLSB_HINT)
+    .at(at)
+}
+
+/// The BIFF12 records of one .xlsb part, read as calamine 0.38's `RecordIter` reads them: a
+/// record type of one or two bytes (7 bits each, the high bit saying another byte follows), a
+/// size of up to four such bytes, then the data, which is read here into `data`.
+struct Records<R> {
+    r: R,
+    data: Vec<u8>,
+}
+
+impl<R: std::io::Read> Records<R> {
+    fn byte(&mut self) -> Option<u8> {
+        let mut b = [0u8];
+        self.r.read_exact(&mut b).ok()?;
+        Some(b[0])
+    }
+
+    /// The next record type (None at the end of the part).
+    fn read_type(&mut self) -> Option<u16> {
+        let b = self.byte()?;
+        if b & 0x80 == 0 {
+            return Some(u16::from(b));
+        }
+        Some(u16::from(b & 0x7F) + (u16::from(self.byte()? & 0x7F) << 7))
+    }
+
+    /// The next record's size and data, into `data`; false when the part ends first. The data
+    /// is read as it comes (calamine first reserves the size it reads, up to 256 MiB; a record
+    /// longer than its part is refused here as damage before calamine sees it).
+    fn body(&mut self) -> bool {
+        let Some(mut b) = self.byte() else {
+            return false;
+        };
+        let mut len = u64::from(b & 0x7F);
+        for i in 1..4 {
+            if b & 0x80 == 0 {
+                break;
+            }
+            let Some(next) = self.byte() else {
+                return false;
+            };
+            b = next;
+            len += u64::from(b & 0x7F) << (7 * i);
+        }
+        self.data.clear();
+        use std::io::Read;
+        matches!((&mut self.r).take(len).read_to_end(&mut self.data), Ok(n) if n as u64 == len)
+    }
+
+    /// The next record's type, its data in `data` (None when the part ends first).
+    fn next(&mut self) -> Option<u16> {
+        let t = self.read_type()?;
+        self.body().then_some(t)
+    }
+
+    /// calamine's `next_skip_blocks`: the records up to the next of type `wanted` (whose data is
+    /// left in `data`), skipping whole blocks that start with a type of `blocks` and end with
+    /// its partner type.
+    fn next_of(&mut self, wanted: u16, blocks: &[(u16, u16)]) -> Option<()> {
+        loop {
+            let t = self.next()?;
+            if t == wanted {
+                return Some(());
+            }
+            if let Some(&(_, end)) = blocks.iter().find(|b| b.0 == t) {
+                while self.read_type()? != end {
+                    self.body().then_some(())?;
+                }
+                self.body().then_some(())?;
+            }
+        }
+    }
+}
+
+fn u32_le(b: &[u8], o: usize) -> u32 {
+    b.get(o..o + 4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn u16_le(b: &[u8], o: usize) -> u16 {
+    b.get(o..o + 2)
+        .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+}
+
+/// An XLWideString at the start of `b` (a 32-bit count of UTF-16 units, then the units) and
+/// the bytes it takes; None when `b` is too short for it.
+fn wide_string(b: &[u8]) -> Option<(String, usize)> {
+    let n = u64::from(u32_le(b, 0));
+    if b.len() < 4 || (b.len() as u64) < 4 + 2 * n {
+        return None;
+    }
+    let end = 4 + 2 * n as usize;
+    let units: Vec<u16> = b[4..end]
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    Some((String::from_utf16_lossy(&units), end))
+}
+
+/// A part of an .xlsb's zip, being inflated.
+type PartReader<'z, 'a> = std::io::BufReader<zip::read::ZipFile<'z, Cursor<&'a [u8]>>>;
+
+/// The zip of an .xlsb, with its parts found as calamine finds them (names compared without
+/// case, `\` read as `/`).
+struct XlsbZip<'a> {
+    archive: zip::ZipArchive<Cursor<&'a [u8]>>,
+    names: std::collections::HashMap<String, String>,
+}
+
+impl<'a> XlsbZip<'a> {
+    fn new(bytes: &'a [u8]) -> Option<XlsbZip<'a>> {
+        let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+        let names = archive
+            .file_names()
+            .map(|n| n.map(|n| (n.replace('\\', "/").to_ascii_lowercase(), n.to_string())))
+            .collect::<zip::result::ZipResult<_>>()
+            .ok()?;
+        Some(XlsbZip { archive, names })
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.names.contains_key(&path.to_ascii_lowercase())
+    }
+
+    /// The records of the part at `path`; None when calamine would not find it either.
+    fn records(&mut self, path: &str) -> Option<Records<PartReader<'_, 'a>>> {
+        let name = self
+            .names
+            .get(&path.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_else(|| path.to_string());
+        let part = self.archive.by_name(&name).ok()?;
+        Some(Records {
+            r: std::io::BufReader::new(part),
+            data: Vec::new(),
+        })
+    }
+}
+
+/// Refuses an .xlsb workbook that calamine 0.38 would crash on, before it is opened. calamine
+/// reads a BIFF12 record's data at fixed offsets without checking its size (a short record
+/// panics, or silently yields the bytes of an earlier, longer one), looks up a cell's shared
+/// string by index unchecked, and a sheet's relationship id in a map unchecked; a defined name's
+/// formula is parsed at open with unchecked offsets too. So the parts calamine reads are walked
+/// here as calamine walks them (`xlsb/mod.rs` and `cells_reader.rs`): the shared strings, the
+/// styles (scanned byte by byte, as calamine does, for the number formats and cell formats), the
+/// workbook (sheet entries, external sheets, defined names), then each sheet's dimension record
+/// and cells. Any record shorter than what calamine reads from it, a record running past the end
+/// of its part, a shared-string index at or past the count, an unknown relationship id, or a
+/// part ending before calamine stops reading it is refused.
+///
+/// # Errors
+/// `Format`, naming the file and, for a cell, the sheet, row and column.
+fn check_xlsb(bytes: &[u8], file_name: &str) -> Result<()> {
+    let Some(mut zip) = XlsbZip::new(bytes) else {
+        return Ok(()); // calamine reports it
+    };
+    let file = || Location::file(file_name);
+    let strings = xlsb_shared_strings(&mut zip).map_err(|what| xlsb_damaged(what, file()))?;
+    xlsb_styles(&mut zip).map_err(|what| xlsb_damaged(what, file()))?;
+    let relationships = xlsb_relationships(&mut zip).map_err(|what| xlsb_damaged(&what, file()))?;
+    let sheets =
+        xlsb_workbook(&mut zip, &relationships).map_err(|what| xlsb_damaged(&what, file()))?;
+    for (name, path) in sheets {
+        let label = format!("{file_name} [{name}]");
+        if let Some(records) = zip.records(&path) {
+            xlsb_sheet(records, strings, &label)?;
+        }
+    }
+    Ok(())
+}
+
+/// The number of shared strings calamine will hold (xl/sharedStrings.bin: BrtBeginSst's count,
+/// then as many BrtSSTItem records); 0 without the part.
+fn xlsb_shared_strings(zip: &mut XlsbZip<'_>) -> std::result::Result<usize, &'static str> {
+    let Some(mut r) = zip.records("xl/sharedStrings.bin") else {
+        return Ok(0);
+    };
+    const CUT: &str = "its list of shared strings (xl/sharedStrings.bin) is cut short";
+    r.next_of(0x009F, &[]).ok_or(CUT)?;
+    if r.data.len() < 8 {
+        return Err(CUT);
+    }
+    let count = u32_le(&r.data, 4) as usize;
+    for _ in 0..count {
+        r.next_of(0x0013, &[(0x0023, 0x0024)]).ok_or(CUT)?;
+        if r.data.is_empty() || wide_string(&r.data[1..]).is_none() {
+            return Err("a shared string (xl/sharedStrings.bin) is cut short");
+        }
+    }
+    Ok(count)
+}
+
+/// xl/styles.bin, scanned as calamine scans it: record types read one after another without
+/// their data (so byte by byte) until BrtBeginFmts (its count of BrtFmt records follows) or
+/// BrtBeginCellXFs (its count of BrtXF records follows, and the scan ends).
+fn xlsb_styles(zip: &mut XlsbZip<'_>) -> std::result::Result<(), &'static str> {
+    let Some(mut r) = zip.records("xl/styles.bin") else {
+        return Ok(());
+    };
+    const CUT: &str = "its styles (xl/styles.bin) are cut short";
+    loop {
+        let (list, item, item_min) = match r.read_type().ok_or(CUT)? {
+            0x0267 => (false, 0x002C, 2),
+            0x0269 => (true, 0x002F, 4),
+            _ => continue,
+        };
+        if !r.body() || r.data.len() < 4 {
+            return Err(CUT);
+        }
+        for _ in 0..u32_le(&r.data, 0) {
+            r.next_of(item, &[]).ok_or(CUT)?;
+            if r.data.len() < item_min {
+                return Err("a number format or cell format (xl/styles.bin) is cut short");
+            }
+        }
+        if list {
+            return Ok(());
+        }
+    }
+}
+
+/// The relationship ids of xl/_rels/workbook.bin.rels with their targets, read as calamine
+/// reads them: each `Relationship` element's raw `Id` and unescaped `Target` (both needed).
+fn xlsb_relationships(
+    zip: &mut XlsbZip<'_>,
+) -> std::result::Result<std::collections::HashMap<String, String>, String> {
+    use quick_xml::events::Event;
+    let mut map = std::collections::HashMap::new();
+    let Ok(part) = zip.archive.by_name("xl/_rels/workbook.bin.rels") else {
+        return Ok(map);
+    };
+    let broken = |e: &dyn std::fmt::Display| {
+        format!("its list of sheets' parts (xl/_rels/workbook.bin.rels) cannot be read ({e})")
+    };
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let config = xml.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) if e.name().as_ref() == "Relationship" => {
+                let (mut id, mut target) = (None, None);
+                let mut found = 0;
+                for attr in raw_attributes(e.attributes_raw()) {
+                    let (key, value) = attr.ok_or_else(|| broken(&"a malformed attribute"))?;
+                    match key {
+                        "Id" => id = Some(value),
+                        "Target" => target = Some(value),
+                        _ => continue,
+                    }
+                    found += 1;
+                    if found == 2 {
+                        break;
+                    }
+                }
+                if let (Some(id), Some(target)) = (id, target) {
+                    let target = quick_xml::escape::unescape(target).map_err(|e| broken(&e))?;
+                    map.insert(id.to_string(), target.into_owned());
+                }
+            }
+            Ok(Event::Eof) => return Ok(map),
+            Err(e) => return Err(broken(&e)),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// An element's attributes as calamine 0.38 splits them (`attrs.rs`, written anew here): after
+/// blanks, a key up to `=` (blanks after it dropped), blanks, then a value in single or double
+/// quotes; None for a malformed one (calamine then fails).
+fn raw_attributes(raw: &str) -> impl Iterator<Item = Option<(&str, &str)>> {
+    let mut rest = raw;
+    let mut failed = false;
+    std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+        if rest.is_empty() {
+            return None;
+        }
+        let attr = (|| {
+            let eq = rest.find('=')?;
+            let key = rest[..eq].trim_end_matches(|c: char| c.is_ascii_whitespace());
+            let after = rest[eq + 1..].trim_start_matches(|c: char| c.is_ascii_whitespace());
+            let quote = after.chars().next().filter(|&q| q == '"' || q == '\'')?;
+            let body = &after[1..];
+            let end = body.find(quote).unwrap_or(body.len());
+            rest = body.get(end + 1..).unwrap_or("");
+            Some((key, &body[..end]))
+        })();
+        failed = attr.is_none();
+        Some(attr)
+    })
+}
+
+/// xl/workbook.bin as calamine reads it when the file is opened: the sheets' entries
+/// (BrtBundleSh) up to BrtEndBundleShs, then the external sheets (BrtExternSheet) and defined
+/// names (BrtName, whose formulas calamine parses) up to the first record that follows them.
+/// Gives each sheet's name and part.
+fn xlsb_workbook(
+    zip: &mut XlsbZip<'_>,
+    relationships: &std::collections::HashMap<String, String>,
+) -> std::result::Result<Vec<(String, String)>, String> {
+    let Some(mut r) = zip.records("xl/workbook.bin") else {
+        return Ok(Vec::new()); // calamine reports the missing part
+    };
+    let cut = |what: &str| format!("{what} (xl/workbook.bin) is cut short");
+    let mut sheets = Vec::new();
+    loop {
+        let t = r.read_type().ok_or_else(|| cut("its list of sheets"))?;
+        if !r.body() {
+            return Err(cut("its list of sheets"));
+        }
+        let d = &r.data;
+        match t {
+            0x0099 if d.is_empty() => return Err(cut("its properties record")),
+            0x009C => {
+                if d.len() < 12 {
+                    return Err(cut("a sheet's entry"));
+                }
+                let rel_len = u32_le(d, 8);
+                if rel_len == u32::MAX {
+                    continue;
+                }
+                let end = 12 + 2 * u64::from(rel_len);
+                if end > d.len() as u64 {
+                    return Err(cut("a sheet's entry"));
+                }
+                let end = end as usize;
+                let units: Vec<u16> = d[12..end]
+                    .chunks_exact(2)
+                    .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                    .collect();
+                // calamine decodes it with encoding_rs, which would read a byte-order mark as
+                // one: only plain UTF-16 is taken.
+                let id = String::from_utf16(&units)
+                    .ok()
+                    .filter(|s| !s.starts_with('\u{FEFF}') && !s.starts_with('\u{FFFE}'))
+                    .filter(|_| !d[12..end].starts_with(&[0xEF, 0xBB, 0xBF]));
+                let Some(target) = id.as_ref().and_then(|id| relationships.get(id)) else {
+                    return Err(format!(
+                        "a sheet's entry names a part (relationship \"{}\") that xl/_rels/workbook.bin.rels does not list",
+                        id.unwrap_or_default()
+                    ));
+                };
+                let path = format!("xl/{target}");
+                let kind_known = matches!(
+                    path.split('/').nth(1),
+                    Some("worksheets" | "chartsheets" | "dialogsheets")
+                );
+                let name = wide_string(&d[end..]).map(|(n, _)| n);
+                match (u32_le(d, 0) <= 2 && kind_known, name) {
+                    (true, Some(name)) => sheets.push((name, path)),
+                    _ => return Err(cut("a sheet's entry")),
+                }
+            }
+            0x0090 => break,
+            _ => {}
+        }
+    }
+    let mut extern_sheets: u64 = 0;
+    loop {
+        let t = r
+            .read_type()
+            .ok_or_else(|| cut("its list of defined names"))?;
+        match t {
+            0x009D | 0x0225 | 0x018D | 0x0180 | 0x009A | 0x0252 | 0x0229 | 0x009B | 0x0084 => {
+                return Ok(sheets);
+            }
+            _ => {}
+        }
+        if !r.body() {
+            return Err(cut("its list of defined names"));
+        }
+        let d = &r.data;
+        match t {
+            0x016A => {
+                // BrtExternSheet: a count, then 12 bytes for each.
+                extern_sheets = u64::from(u32_le(d, 0));
+                if d.len() < 4 || (d.len() as u64) < 4 + 12 * extern_sheets {
+                    return Err(cut("its list of external sheets"));
+                }
+            }
+            0x0027 => {
+                // BrtName: flags and a key (9 bytes), the name, 4 bytes, then the formula's size
+                // and tokens.
+                let Some((_, name_len)) = d.get(9..).and_then(wide_string) else {
+                    return Err(cut("a defined name"));
+                };
+                let start = 13 + name_len;
+                let size = d.get(9 + name_len..start).map(|b| u32_le(b, 0) as usize);
+                let formula = size.and_then(|n| d.get(start..start.checked_add(n)?));
+                let Some(formula) = formula else {
+                    return Err(cut("a defined name"));
+                };
+                xlsb_formula_sound(formula, extern_sheets, 0)
+                    .map_err(|what| format!("a defined name's formula {what} (xl/workbook.bin)"))?;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether calamine 0.38's formula parser (`parse_formula`) can walk the tokens of a defined
+/// name's formula without a panic: each token's operands must be present, sheet references
+/// must name one of `extern_sheets`, function numbers must be in its table (it checks one kind
+/// only, and one past the end), row numbers below 2³² − 1 (it adds 1 unchecked), name numbers
+/// from 1 (it subtracts 1), nested formulas (PtgMemFunc, parsed recursively) at most 32 deep. A
+/// token it does not know ends the walk (calamine stops there with an error).
+fn xlsb_formula_sound(
+    mut rgce: &[u8],
+    extern_sheets: u64,
+    depth: usize,
+) -> std::result::Result<(), &'static str> {
+    const FUNCTIONS: u16 = 485; // calamine's FTAB_LEN
+    const CUT: &str = "is cut short";
+    if depth > 32 {
+        return Err("nests too deeply");
+    }
+    let sheet = |b: &[u8]| {
+        if u64::from(u16_le(b, 0)) < extern_sheets {
+            Ok(())
+        } else {
+            Err("refers to a sheet the workbook does not list")
+        }
+    };
+    let row = |b: &[u8], o: usize| {
+        if u32_le(b, o) == u32::MAX {
+            Err("refers to a row past the last")
+        } else {
+            Ok(())
+        }
+    };
+    while let Some((&ptg, rest)) = rgce.split_first() {
+        rgce = rest;
+        let need = |n: usize| if rgce.len() < n { Err(CUT) } else { Ok(n) };
+        let skip = match ptg {
+            0x3A | 0x5A | 0x7A | 0x3C | 0x5C | 0x7C => {
+                let n = need(8)?;
+                sheet(rgce)?;
+                if ptg & 0x0F == 0x0A {
+                    row(rgce, 2)?;
+                }
+                n
+            }
+            0x3B | 0x5B | 0x7B | 0x3D | 0x5D | 0x7D => {
+                let n = need(14)?;
+                sheet(rgce)?;
+                if ptg & 0x0F == 0x0B {
+                    row(rgce, 2)?;
+                    row(rgce, 6)?;
+                }
+                n
+            }
+            0x01 => need(4)?,
+            0x03..=0x16 => 0,
+            0x17 => need(2 + 2 * usize::from(u16_le(rgce, 0)))?,
+            0x18 => match rgce.first() {
+                Some(0x19) => need(13)?,
+                Some(0x1D) => need(5)?,
+                Some(_) => return Ok(()),
+                None => return Err(CUT),
+            },
+            0x19 => match rgce.first() {
+                Some(0x01 | 0x02 | 0x08 | 0x10 | 0x20 | 0x21 | 0x40 | 0x41 | 0x80) => need(3)?,
+                Some(0x04) => need(11)?,
+                Some(_) => return Ok(()),
+                None => return Err(CUT),
+            },
+            0x1C | 0x1D => need(1)?,
+            0x1E => need(2)?,
+            0x1F => need(8)?,
+            0x20 | 0x40 | 0x60 => need(14)?,
+            0x21 | 0x41 | 0x61 => {
+                let n = need(2)?;
+                if u16_le(rgce, 0) >= FUNCTIONS {
+                    return Err("calls an unknown function");
+                }
+                n
+            }
+            0x22 | 0x42 | 0x62 => {
+                let n = need(3)?;
+                if u16_le(rgce, 1) >= FUNCTIONS {
+                    return Err("calls an unknown function");
+                }
+                n
+            }
+            0x23 | 0x43 | 0x63 => {
+                let n = need(4)?;
+                if u32_le(rgce, 0) == 0 {
+                    return Err("refers to defined name number 0");
+                }
+                n
+            }
+            0x24 | 0x44 | 0x64 => {
+                let n = need(6)?;
+                row(rgce, 0)?;
+                n
+            }
+            0x25 | 0x45 | 0x65 => {
+                let n = need(12)?;
+                row(rgce, 0)?;
+                row(rgce, 4)?;
+                n
+            }
+            0x2A | 0x4A | 0x6A | 0x39 | 0x59 | 0x79 => need(6)?,
+            0x2B | 0x4B | 0x6B => need(12)?,
+            0x29 | 0x49 | 0x69 => {
+                let inner = usize::from(u16_le(rgce, 0));
+                let n = need(2 + inner)?;
+                xlsb_formula_sound(&rgce[2..n], extern_sheets, depth + 1)?;
+                n
+            }
+            _ => return Ok(()),
+        };
+        rgce = &rgce[skip..];
+    }
+    Ok(())
+}
+
+/// One sheet's part, read as calamine's cells reader reads it: the records up to the dimension
+/// record BrtWsDim (16 bytes read), up to BrtBeginSheetData (skipping the blocks calamine
+/// skips), then row headers and cells until BrtEndSheetData (or a row number past 1,048,576,
+/// where calamine stops). Each cell record must hold what calamine reads from it (its column
+/// and style, and its value), and a shared-string cell an index below `strings`.
+///
+/// # Errors
+/// `Format`, naming the sheet (`label`) and, for a cell, its row and column.
+fn xlsb_sheet(mut r: Records<impl std::io::Read>, strings: usize, label: &str) -> Result<()> {
+    let sheet = || Location::file(label);
+    let cut = |what: &str| xlsb_damaged(&format!("{what} is cut short"), sheet());
+    r.next_of(0x0094, &[])
+        .ok_or_else(|| cut("the sheet (no dimension record)"))?;
+    if r.data.len() < 16 {
+        return Err(cut("the sheet's dimension record (BrtWsDim)"));
+    }
+    r.next_of(
+        0x0091,
+        &[(0x0085, 0x0086), (0x0025, 0x0026), (0x0186, 0x0187)],
+    )
+    .ok_or_else(|| cut("the sheet (no cell data)"))?;
+    let mut row: u32 = 0;
+    loop {
+        let t = r.next().ok_or_else(|| cut("the sheet's cell data"))?;
+        let d = &r.data;
+        let need = match t {
+            0x0000 => {
+                if d.len() < 4 {
+                    return Err(xlsb_damaged(
+                        "a row header (BrtRowHdr) is cut short",
+                        Location {
+                            row: Some(row as usize + 2),
+                            ..sheet()
+                        },
+                    ));
+                }
+                row = u32_le(d, 0);
+                if row > 0x0010_0000 {
+                    return Ok(()); // calamine stops reading the sheet here
+                }
+                continue;
+            }
+            0x0092 => return Ok(()),
+            0x0002 | 0x0007 => 12,
+            0x0003 | 0x0004 | 0x000A => 9,
+            0x0005 | 0x0009 => 16,
+            0x0006 | 0x0008 => {
+                wide_string(d.get(8..).unwrap_or_default()).map_or(usize::MAX, |s| 8 + s.1)
+            }
+            _ => continue,
+        };
+        let at = || Location {
+            row: Some(row as usize + 1),
+            column_letter: (d.len() >= 4).then(|| column_letter(u32_le(d, 0) as usize)),
+            ..sheet()
+        };
+        let cell = || {
+            if d.len() >= 4 {
+                format!(
+                    "cell {}{}",
+                    column_letter(u32_le(d, 0) as usize),
+                    u64::from(row) + 1
+                )
+            } else {
+                format!("a cell in row {}", u64::from(row) + 1)
+            }
+        };
+        if d.len() < need {
+            return Err(xlsb_damaged(
+                &format!("{}'s record is cut short", cell()),
+                at(),
+            ));
+        }
+        if t == 0x0007 && u32_le(d, 8) as usize >= strings {
+            return Err(xlsb_damaged(
+                &format!(
+                    "{} names shared string {} but the workbook has {strings}",
+                    cell(),
+                    u32_le(d, 8)
+                ),
+                at(),
+            ));
+        }
+    }
+}
+
 /// The sheet names of a workbook, in order.
 ///
 /// # Errors
@@ -879,6 +1541,16 @@ fn area_too_large(rows: u64, cols: u64, limit: u64, label: &str) -> Error {
 /// or .ods workbook is parsed whole when opened, so its sheets are checked before (see
 /// [`check_xls_areas`] and [`check_ods_areas`]).
 fn sheet_range(
+    wb: &mut calamine::Sheets<Cursor<Vec<u8>>>,
+    name: &str,
+    limits: &Limits,
+    label: &str,
+) -> Result<calamine::Range<Data>> {
+    guarded(label, || sheet_range_unguarded(wb, name, limits, label))
+}
+
+/// [`sheet_range`] without its guard against panics.
+fn sheet_range_unguarded(
     wb: &mut calamine::Sheets<Cursor<Vec<u8>>>,
     name: &str,
     limits: &Limits,

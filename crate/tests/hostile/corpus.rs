@@ -236,6 +236,87 @@ pub fn cases() -> Vec<Case> {
         known_failing: None,
     });
     v.push(Case {
+        file: "good.xlsb",
+        about: "a small valid .xlsb (binary Excel) table, read after the record checks",
+        content: Content::Bytes(good_xlsb()),
+        settings: good.clone(),
+        expect: Expect::Loads,
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "string-index.xlsb",
+        about: "an .xlsb cell naming shared string 999 of 5 (calamine 0.38 indexes it unchecked)",
+        content: Content::Bytes(xlsb_string_index_out_of_range()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "format",
+            &[
+                "string-index.xlsb [Sheet1]",
+                "row 3",
+                "cell B3",
+                "shared string 999",
+                "save it again as .xlsx",
+                "hint:",
+            ],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "short-dimension.xlsb",
+        about: "an .xlsb sheet whose 16-byte dimension record is cut to 4 bytes (calamine 0.38 reads 16)",
+        content: Content::Bytes(xlsb_short_dimension()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "format",
+            &["short-dimension.xlsb [Sheet1]", "cut short", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "short-sheet-entry.xlsb",
+        about: "an .xlsb whose sheet entry is cut to 6 bytes (calamine 0.38 reads 12)",
+        content: Content::Bytes(xlsb_short_sheet_entry()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "format",
+            &["short-sheet-entry.xlsb", "sheet's entry", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "unknown-relationship.xlsb",
+        about: "an .xlsb whose sheet entry names a relationship its relationships part lacks",
+        content: Content::Bytes(xlsb_unknown_relationship()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "format",
+            &["unknown-relationship.xlsb", "rId1", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
+        file: "short-shared-strings.xlsb",
+        about: "an .xlsb whose shared-strings header is cut to 2 bytes (calamine 0.38 reads 8)",
+        content: Content::Bytes(xlsb_short_shared_strings()),
+        settings: good.clone(),
+        expect: fails(
+            Stage::Open,
+            "format",
+            &["short-shared-strings.xlsb", "shared strings", "hint:"],
+        ),
+        big: false,
+        known_failing: None,
+    });
+    v.push(Case {
         file: "repeats.ods",
         about:
             "a 1 KB .ods whose row of 100 filled cells repeats a million times (100 million cells)",
@@ -1084,3 +1165,272 @@ pub fn repeats_ods() -> Vec<u8> {
         stored("META-INF/manifest.xml", manifest),
     ])
 }
+
+// ---------------------------------------------------------------------------------------------
+// .xlsb workbooks: BIFF12 records in a zip
+
+/// A BIFF12 record: its type and its size as variable-length integers (7 bits a byte, low bits
+/// first, the high bit saying another byte follows), then its data.
+pub fn xlsb_record(t: u16, data: &[u8]) -> Vec<u8> {
+    let mut r = if t < 0x80 {
+        vec![t as u8]
+    } else {
+        vec![(t & 0x7F) as u8 | 0x80, (t >> 7) as u8]
+    };
+    let mut len = data.len();
+    loop {
+        let b = (len & 0x7F) as u8;
+        len >>= 7;
+        if len == 0 {
+            r.push(b);
+            break;
+        }
+        r.push(b | 0x80);
+    }
+    r.extend(data);
+    r
+}
+
+/// An XLWideString: a 32-bit count of UTF-16 code units, then the units.
+pub fn xlsb_wide(s: &str) -> Vec<u8> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let mut v = (units.len() as u32).to_le_bytes().to_vec();
+    v.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+    v
+}
+
+/// BrtRowHdr: the row's 0-based number, then 13 bytes of formatting (no column spans).
+pub fn xlsb_row(row: u32) -> Vec<u8> {
+    let mut d = row.to_le_bytes().to_vec();
+    d.extend([0u8; 13]);
+    xlsb_record(0x0000, &d)
+}
+
+/// BrtCellIsst: the cell in column `col` holding shared string number `isst`.
+pub fn xlsb_shared_string_cell(col: u32, isst: u32) -> Vec<u8> {
+    let mut d = col.to_le_bytes().to_vec();
+    d.extend([0u8; 4]); // style 0, no flags
+    d.extend(isst.to_le_bytes());
+    xlsb_record(0x0007, &d)
+}
+
+/// BrtCellReal: the cell in column `col` holding the number `x`.
+pub fn xlsb_number_cell(col: u32, x: f64) -> Vec<u8> {
+    let mut d = col.to_le_bytes().to_vec();
+    d.extend([0u8; 4]);
+    d.extend(x.to_le_bytes());
+    xlsb_record(0x0005, &d)
+}
+
+/// The parts of an .xlsb workbook of one sheet, "Sheet1", to break one at a time.
+pub struct Xlsb {
+    /// xl/workbook.bin
+    pub workbook: Vec<u8>,
+    /// xl/_rels/workbook.bin.rels
+    pub rels: String,
+    /// xl/worksheets/sheet1.bin
+    pub sheet: Vec<u8>,
+    /// xl/sharedStrings.bin
+    pub shared_strings: Vec<u8>,
+    /// xl/styles.bin, when there is one
+    pub styles: Option<Vec<u8>>,
+}
+
+impl Xlsb {
+    /// A workbook whose sheet holds `cells` (row and cell records, between BrtBeginSheetData
+    /// and BrtEndSheetData; BrtWsDim says A1:Z100) and whose shared strings are `strings`.
+    pub fn new(cells: &[Vec<u8>], strings: &[&str]) -> Xlsb {
+        let mut bundle = 0u32.to_le_bytes().to_vec(); // visible
+        bundle.extend(1u32.to_le_bytes()); // tab id
+        bundle.extend(xlsb_wide("rId1"));
+        bundle.extend(xlsb_wide("Sheet1"));
+        let workbook = [
+            xlsb_record(0x0083, &[]),       // BrtBeginBook
+            xlsb_record(0x0099, &[0u8; 4]), // BrtWbProp (1900 dates)
+            xlsb_record(0x008F, &[]),       // BrtBeginBundleShs
+            xlsb_record(0x009C, &bundle),   // BrtBundleSh
+            xlsb_record(0x0090, &[]),       // BrtEndBundleShs
+            xlsb_record(0x0084, &[]),       // BrtEndBook
+        ]
+        .concat();
+        let mut dims = Vec::new();
+        for v in [0u32, 99, 0, 25] {
+            dims.extend(v.to_le_bytes());
+        }
+        let mut sheet = [
+            xlsb_record(0x0081, &[]),   // BrtBeginSheet
+            xlsb_record(0x0094, &dims), // BrtWsDim
+            xlsb_record(0x0091, &[]),   // BrtBeginSheetData
+        ]
+        .concat();
+        for c in cells {
+            sheet.extend(c);
+        }
+        sheet.extend(xlsb_record(0x0092, &[])); // BrtEndSheetData
+        sheet.extend(xlsb_record(0x0082, &[])); // BrtEndSheet
+        let mut sst = (strings.len() as u32).to_le_bytes().to_vec();
+        sst.extend((strings.len() as u32).to_le_bytes());
+        let mut shared_strings = xlsb_record(0x009F, &sst); // BrtBeginSst
+        for s in strings {
+            let mut d = vec![0u8]; // no rich text, no phonetics
+            d.extend(xlsb_wide(s));
+            shared_strings.extend(xlsb_record(0x0013, &d)); // BrtSSTItem
+        }
+        shared_strings.extend(xlsb_record(0x00A0, &[])); // BrtEndSst
+        Xlsb {
+            workbook,
+            rels: XLSB_WORKBOOK_RELS.to_string(),
+            sheet,
+            shared_strings,
+            styles: None,
+        }
+    }
+
+    /// Puts `records` into xl/workbook.bin just before its last record (BrtEndBook), where
+    /// external sheets and defined names go.
+    #[allow(dead_code)] // used by tests/workbook.rs
+    pub fn add_to_workbook(&mut self, records: &[Vec<u8>]) {
+        let end = self.workbook.len() - xlsb_record(0x0084, &[]).len();
+        self.workbook.splice(end..end, records.concat());
+    }
+
+    /// Puts `records` into the sheet just before BrtEndSheetData.
+    #[allow(dead_code)] // used by tests/workbook.rs
+    pub fn add_cells(&mut self, records: &[Vec<u8>]) {
+        let end = self.sheet.len() - 2 * xlsb_record(0x0092, &[]).len();
+        self.sheet.splice(end..end, records.concat());
+    }
+
+    /// The zip of the parts.
+    pub fn bytes(&self) -> Vec<u8> {
+        let binary = |name: &'static str, data: &[u8]| Member {
+            name,
+            method: 0,
+            data: data.to_vec(),
+            crc: crc32(data),
+            size: data.len() as u32,
+        };
+        let mut members = vec![
+            stored("[Content_Types].xml", XLSB_CONTENT_TYPES),
+            stored("_rels/.rels", XLSB_ROOT_RELS),
+            binary("xl/workbook.bin", &self.workbook),
+            stored("xl/_rels/workbook.bin.rels", &self.rels),
+            binary("xl/worksheets/sheet1.bin", &self.sheet),
+            binary("xl/sharedStrings.bin", &self.shared_strings),
+        ];
+        if let Some(styles) = &self.styles {
+            members.push(binary("xl/styles.bin", styles));
+        }
+        zip(&members)
+    }
+}
+
+/// The GOOD table as cell records and shared strings (text cells are shared strings).
+pub fn good_xlsb_parts() -> Xlsb {
+    let mut strings: Vec<&str> = Vec::new();
+    let mut cells = Vec::new();
+    for (r, line) in GOOD.lines().enumerate() {
+        cells.push(xlsb_row(r as u32));
+        for (c, cell) in line.split(',').enumerate() {
+            cells.push(match cell.parse::<f64>() {
+                Ok(x) => xlsb_number_cell(c as u32, x),
+                Err(_) => {
+                    let i = strings.iter().position(|s| *s == cell).unwrap_or_else(|| {
+                        strings.push(cell);
+                        strings.len() - 1
+                    });
+                    xlsb_shared_string_cell(c as u32, i as u32)
+                }
+            });
+        }
+    }
+    Xlsb::new(&cells, &strings)
+}
+
+/// The GOOD table as a small valid .xlsb workbook.
+pub fn good_xlsb() -> Vec<u8> {
+    good_xlsb_parts().bytes()
+}
+
+/// The GOOD table as an .xlsb whose cell B3 names shared string 999 of 5, an index calamine
+/// 0.38 does not check (it panics).
+pub fn xlsb_string_index_out_of_range() -> Vec<u8> {
+    let mut parts = good_xlsb_parts();
+    let row2 = xlsb_row(2);
+    let at = parts
+        .sheet
+        .windows(row2.len())
+        .position(|w| w == row2.as_slice())
+        .map_or(0, |i| i + row2.len());
+    // Row 3's cells: time (a number), then status: replace status with shared string 999.
+    let time = xlsb_number_cell(0, 8.0);
+    let status = xlsb_number_cell(1, 0.0);
+    let bad = xlsb_shared_string_cell(1, 999);
+    let start = at + time.len();
+    parts.sheet.splice(start..start + status.len(), bad);
+    parts.bytes()
+}
+
+/// An .xlsb whose sheet's dimension record (BrtWsDim, 16 bytes) is cut to 4 bytes: calamine
+/// 0.38 reads 16 bytes from it unchecked (it panics).
+pub fn xlsb_short_dimension() -> Vec<u8> {
+    let mut parts = good_xlsb_parts();
+    let dims = {
+        let mut d = Vec::new();
+        for v in [0u32, 99, 0, 25] {
+            d.extend(v.to_le_bytes());
+        }
+        xlsb_record(0x0094, &d)
+    };
+    let at = parts
+        .sheet
+        .windows(dims.len())
+        .position(|w| w == dims.as_slice())
+        .unwrap_or(0);
+    parts
+        .sheet
+        .splice(at..at + dims.len(), xlsb_record(0x0094, &[0u8; 4]));
+    parts.bytes()
+}
+
+/// An .xlsb whose sheet entry (BrtBundleSh) is cut to 6 bytes: calamine 0.38 reads its 12-byte
+/// head unchecked (it panics).
+pub fn xlsb_short_sheet_entry() -> Vec<u8> {
+    let mut parts = good_xlsb_parts();
+    let at = parts
+        .workbook
+        .windows(2)
+        .position(|w| w == [0x9C, 0x01])
+        .unwrap_or(0);
+    let end =
+        parts.workbook.len() - xlsb_record(0x0090, &[]).len() - xlsb_record(0x0084, &[]).len();
+    parts
+        .workbook
+        .splice(at..end, xlsb_record(0x009C, &[0u8; 6]));
+    parts.bytes()
+}
+
+/// An .xlsb whose sheet entry names a relationship ("rId7") its relationships part lacks:
+/// calamine 0.38 looks it up unchecked (it panics).
+pub fn xlsb_unknown_relationship() -> Vec<u8> {
+    let mut parts = good_xlsb_parts();
+    parts.rels = parts.rels.replace("rId1", "rId7");
+    parts.bytes()
+}
+
+/// An .xlsb whose shared-strings header (BrtBeginSst, 8 bytes) is cut to 2: calamine 0.38
+/// reads bytes 4–8 of it unchecked (it panics).
+pub fn xlsb_short_shared_strings() -> Vec<u8> {
+    let mut parts = good_xlsb_parts();
+    let head = xlsb_record(0x009F, &[0u8; 8]).len();
+    let rest = parts.shared_strings[head..].to_vec();
+    parts.shared_strings = [xlsb_record(0x009F, &[0, 0]), rest].concat();
+    parts.bytes()
+}
+
+const XLSB_CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/><Override PartName="/xl/sharedStrings.bin" ContentType="application/vnd.ms-excel.sharedStrings"/></Types>"#;
+const XLSB_ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>"#;
+const XLSB_WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.bin"/></Relationships>"#;
