@@ -103,7 +103,7 @@ export type PlotKey =
 export interface ReadOptions {
   sheet?: string | null;
   delimiter: 'auto' | ',' | ';' | 'tab' | '|';
-  encoding: 'auto' | 'utf-8' | 'windows-1252';
+  encoding: 'auto' | 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
   decimal: 'auto' | 'point' | 'comma';
   thousands: 'auto' | 'none' | 'comma' | 'point' | 'space' | 'apostrophe';
   [other: string]: unknown;

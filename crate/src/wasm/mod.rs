@@ -108,7 +108,7 @@ impl Workspace {
         } else {
             serde_wasm_bindgen::from_value(options).map_err(|e| {
                 JsError::new(&format!(
-                    "the reading options are not valid ({e}); expected {{\"delimiter\": \"auto\" | \",\" | \";\" | \"tab\" | \"|\", \"encoding\": \"auto\" | \"utf-8\" | \"windows-1252\", \"decimal\": \"auto\" | \"point\" | \"comma\", \"thousands\": \"auto\" | \"none\" | \"comma\" | \"point\" | \"space\" | \"apostrophe\", \"sheet\": name}}"
+                    "the reading options are not valid ({e}); expected {{\"delimiter\": \"auto\" | \",\" | \";\" | \"tab\" | \"|\", \"encoding\": \"auto\" | \"utf-8\" | \"windows-1252\" | \"utf-16le\" | \"utf-16be\", \"decimal\": \"auto\" | \"point\" | \"comma\", \"thousands\": \"auto\" | \"none\" | \"comma\" | \"point\" | \"space\" | \"apostrophe\", \"sheet\": name}}"
                 ))
             })?
         };
