@@ -174,18 +174,7 @@ fn damaged_xlsb_files_are_refused_without_a_panic() {
 
 /// The error for an .xlsb built from `parts`, which must be a refusal (not a panic, not a read).
 fn xlsb_refused(parts: &corpus::Xlsb) -> survcalc::Error {
-    let bytes = parts.bytes();
-    match std::panic::catch_unwind(|| survcalc::read_table(&bytes, "w.xlsb")) {
-        Ok(Err(e)) => {
-            assert_eq!(e.kind, ErrorKind::Format, "{e}");
-            assert!(e.to_string().contains("hint: "), "{e}");
-            // Refused by the checks, not by the native-only guard around a calamine panic.
-            assert!(e.message.contains("is damaged"), "{e}");
-            e
-        }
-        Ok(Ok(_)) => panic!("read"),
-        Err(_) => panic!("panicked"),
-    }
+    xlsb_refused_bytes(&parts.bytes())
 }
 
 /// BrtExternSheet of `n` sheets (all this workbook's first sheet).
@@ -315,4 +304,48 @@ fn xlsb_cells_must_hold_what_calamine_reads() {
     ]);
     let t = survcalc::read_table(&parts.bytes(), "w.xlsb").expect("reads");
     assert_eq!(t.n_rows(), 7);
+}
+
+#[test]
+fn a_zip_without_a_workbook_part_is_checked_too() {
+    // calamine's .xlsb reader reads the shared strings before it looks for xl/workbook.bin: a
+    // zip holding only a damaged xl/sharedStrings.bin would panic it.
+    let mut parts = corpus::good_xlsb_parts();
+    parts.workbook.clear();
+    parts.shared_strings = corpus::xlsb_record(0x009F, &[0, 0]);
+    let bytes = parts.bytes();
+    let name = "xl/workbook.bin";
+    let at = bytes
+        .windows(name.len())
+        .position(|w| w == name.as_bytes())
+        .expect("the part's name");
+    let mut renamed = bytes.clone();
+    // Rename the part in the local and central headers ("xl/workbook.bin" → "xl/workbook.xyz").
+    for i in [
+        at,
+        at + bytes[at + 1..]
+            .windows(name.len())
+            .position(|w| w == name.as_bytes())
+            .expect("central")
+            + 1,
+    ] {
+        renamed[i + 12..i + 15].copy_from_slice(b"xyz");
+    }
+    let e = xlsb_refused_bytes(&renamed);
+    assert!(e.message.contains("shared strings"), "{e}");
+}
+
+/// [`xlsb_refused`] for bytes.
+fn xlsb_refused_bytes(bytes: &[u8]) -> survcalc::Error {
+    match std::panic::catch_unwind(|| survcalc::read_table(bytes, "w.xlsb")) {
+        Ok(Err(e)) => {
+            assert_eq!(e.kind, ErrorKind::Format, "{e}");
+            assert!(e.to_string().contains("hint: "), "{e}");
+            // Refused by the checks, not by the native-only guard around a calamine panic.
+            assert!(e.message.contains("is damaged"), "{e}");
+            e
+        }
+        Ok(Ok(_)) => panic!("read"),
+        Err(_) => panic!("panicked"),
+    }
 }

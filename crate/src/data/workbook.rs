@@ -177,29 +177,24 @@ fn open(
     } else if bytes.starts_with(b"PK\x03\x04") {
         check_ods_areas(bytes, file_name, limits)?;
     }
-    // calamine tries .xlsx before .xlsb: a zip with a binary workbook part that does not open
-    // as .xlsx is checked before calamine's .xlsb reader sees it.
-    let zipped = bytes.starts_with(b"PK\x03\x04");
-    let sheets = if zipped && XlsbZip::new(bytes).is_some_and(|z| z.has("xl/workbook.bin")) {
+    // calamine tries .xls, then .xlsx, then .xlsb: input that does not open as .xlsx is checked
+    // before calamine's .xlsb reader sees it. Any zip (an .ods, a broken .xlsx: the .xlsb reader
+    // reads the shared strings and styles before it looks for xl/workbook.bin), and any other
+    // input too, since the zip reader also finds a zip at the end of other bytes.
+    if bytes.starts_with(b"PK\x03\x04") {
         let xlsx = guarded(file_name, || {
             Ok(calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(
                 Cursor::new(padded.clone()),
             ))
         })?;
-        match xlsx {
-            Ok(x) => Ok(calamine::Sheets::Xlsx(x)),
-            Err(_) => {
-                check_xlsb(bytes, file_name)?;
-                guarded(file_name, || {
-                    Ok(open_workbook_auto_from_rs(Cursor::new(padded)))
-                })?
-            }
+        if let Ok(x) = xlsx {
+            return Ok(calamine::Sheets::Xlsx(x));
         }
-    } else {
-        guarded(file_name, || {
-            Ok(open_workbook_auto_from_rs(Cursor::new(padded)))
-        })?
-    };
+    }
+    check_xlsb(&padded, file_name)?;
+    let sheets = guarded(file_name, || {
+        Ok(open_workbook_auto_from_rs(Cursor::new(padded)))
+    })?;
     sheets.map_err(|e| {
         if is_encrypted_ooxml(bytes) {
             return Error::new(ErrorKind::Format, "the workbook is password-protected (encrypted)")
@@ -953,10 +948,6 @@ impl<'a> XlsbZip<'a> {
             .collect::<zip::result::ZipResult<_>>()
             .ok()?;
         Some(XlsbZip { archive, names })
-    }
-
-    fn has(&self, path: &str) -> bool {
-        self.names.contains_key(&path.to_ascii_lowercase())
     }
 
     /// The records of the part at `path`; None when calamine would not find it either.
