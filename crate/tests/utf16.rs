@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use survcalc::data::delimited::{read_delimited, read_delimited_with};
 use survcalc::data::options::{Encoding, ReadOptions};
+use survcalc::error::ErrorKind;
 
 const AML: &str = include_str!("fixtures/aml.csv");
 
@@ -134,4 +136,62 @@ fn the_cli_analyses_a_utf16_file_as_its_utf8_original() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn utf16_with_a_bom_reads_as_the_utf8_text() {
+    let text = "name\tsite\tdose\r\nJosé\tZürich 🏥\t1,5\r\n\r\n\"Ana\"\t東京\t2\r\n";
+    let plain = read_delimited(text.as_bytes(), "u.txt").expect("reads UTF-8");
+    for (big_endian, name) in [(false, "UTF-16LE"), (true, "UTF-16BE")] {
+        let t = read_delimited(&utf16(text, big_endian, true), "u.txt").expect("reads");
+        assert_eq!(t.headers, plain.headers);
+        assert_eq!(t.columns, plain.columns);
+        assert_eq!(t.row_lines, vec![2, 4]);
+        assert_eq!(t.detected.encoding, name);
+        assert!(t.detected.bom);
+        assert_eq!(t.detected.delimiter.as_deref(), Some("tab"));
+        assert_eq!(&t.columns[1][0], "Zürich 🏥");
+    }
+    // Forced, with or without the mark.
+    for bom in [false, true] {
+        let o = ReadOptions {
+            encoding: Encoding::Utf16Be,
+            ..ReadOptions::default()
+        };
+        let t = read_delimited_with(&utf16(text, true, bom), "u.txt", &o).expect("reads");
+        assert_eq!(t.columns, plain.columns);
+        assert_eq!(t.detected.bom, bom);
+    }
+    // Without a mark, auto does not guess: the NUL bytes make it binary.
+    let e = read_delimited(&utf16(text, false, false), "u.txt").expect_err("no mark");
+    assert_eq!(e.kind, ErrorKind::Format);
+}
+
+#[test]
+fn a_lone_surrogate_names_its_line_and_column() {
+    let mut b = utf16("time\tstatus\n5\t1\n8\tx", false, true);
+    b.extend(0xD800u16.to_le_bytes()); // a high surrogate followed by a tab, not a low one
+    b.extend(utf16("\n", false, false));
+    let e = read_delimited(&b, "u.txt").expect_err("lone surrogate");
+    assert_eq!(e.kind, ErrorKind::Format);
+    assert_eq!(e.location.row, Some(3));
+    assert_eq!(e.location.column.as_deref(), Some("status"));
+    assert_eq!(e.location.column_letter.as_deref(), Some("B"));
+    assert!(e.message.contains("UTF-16LE"), "{}", e.message);
+    assert!(e.message.contains("D800"), "{}", e.message);
+    assert!(e.hint.is_some());
+    // A lone low surrogate, big-endian, in the first column.
+    let mut b = utf16("a,b\n", true, true);
+    b.extend(0xDC00u16.to_be_bytes());
+    let e = read_delimited(&b, "u.csv").expect_err("lone low surrogate");
+    assert_eq!(e.location.row, Some(2));
+    assert_eq!(e.location.column.as_deref(), Some("a"));
+    assert!(e.message.contains("DC00"), "{}", e.message);
+    // An odd length: cut inside a character.
+    let mut b = utf16("a,b\n1,2\n", false, true);
+    b.push(b'3');
+    let e = read_delimited(&b, "u.csv").expect_err("odd length");
+    assert_eq!(e.kind, ErrorKind::Format);
+    assert!(e.message.contains("odd"), "{}", e.message);
+    assert_eq!(e.location.row, Some(3));
 }
