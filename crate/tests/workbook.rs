@@ -349,3 +349,21 @@ fn xlsb_refused_bytes(bytes: &[u8]) -> survcalc::Error {
         Err(_) => panic!("panicked"),
     }
 }
+
+#[test]
+fn xlsb_relationships_are_read_as_calamine_reads_them() {
+    // Blanks around '=' and single quotes: calamine reads the id, so does the check.
+    let mut parts = corpus::good_xlsb_parts();
+    parts.rels = parts.rels.replace("Id=\"rId1\"", "Id = 'rId1'");
+    let t = survcalc::read_table(&parts.bytes(), "w.xlsb").expect("reads");
+    assert_eq!(t.n_rows(), 6);
+    // A second Id before Target: calamine stops at two matches and never sees the target.
+    let mut parts = corpus::good_xlsb_parts();
+    parts.rels = parts.rels.replace("Id=\"rId1\"", "Id=\"rId1\" Id=\"rId1\"");
+    xlsb_refused(&parts);
+    // An attribute without a value: calamine fails on the part.
+    let mut parts = corpus::good_xlsb_parts();
+    parts.rels = parts.rels.replace("Id=\"rId1\"", "Id=\"rId1\" broken=x");
+    let e = xlsb_refused(&parts);
+    assert!(e.message.contains("workbook.bin.rels"), "{e}");
+}

@@ -841,6 +841,7 @@ struct Records<R> {
 }
 
 impl<R: std::io::Read> Records<R> {
+    /// The next byte of the part (None at its end, or when it cannot be inflated).
     fn byte(&mut self) -> Option<u8> {
         let mut b = [0u8];
         self.r.read_exact(&mut b).ok()?;
@@ -904,11 +905,13 @@ impl<R: std::io::Read> Records<R> {
     }
 }
 
+/// The little-endian 32-bit number at `o` in `b` (0 when `b` is too short).
 fn u32_le(b: &[u8], o: usize) -> u32 {
     b.get(o..o + 4)
         .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// The little-endian 16-bit number at `o` in `b` (0 when `b` is too short).
 fn u16_le(b: &[u8], o: usize) -> u16 {
     b.get(o..o + 2)
         .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
@@ -940,6 +943,7 @@ struct XlsbZip<'a> {
 }
 
 impl<'a> XlsbZip<'a> {
+    /// The zip's directory; None when calamine could not read it either.
     fn new(bytes: &'a [u8]) -> Option<XlsbZip<'a>> {
         let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
         let names = archive
