@@ -1629,6 +1629,11 @@ pub fn read_workbook_with(bytes: &[u8], file_name: &str, options: &ReadOptions) 
     }
     if bytes.starts_with(b"PK\x03\x04") {
         check_zip(bytes, file_name, limits)?;
+    } else if zip::ZipArchive::new(Cursor::new(bytes)).is_ok() {
+        // A zip after other bytes (an .xls header, say): calamine falls back to its zip
+        // readers on the whole input, and the zip reader finds an archive at the end of
+        // anything, so the same limits apply.
+        check_zip(bytes, file_name, limits)?;
     }
     let sheet = options.sheet.as_deref();
     let mut wb = open(bytes, file_name, limits)?;
@@ -1891,6 +1896,17 @@ mod tests {
             e.message
         );
         assert_eq!(with(&big, |_| {}).expect("reads").n_rows(), 40_000);
+    }
+
+    /// The zip limits hold for a workbook behind other bytes (here an OLE signature, so the
+    /// file is taken for an .xls and calamine falls back to its zip readers).
+    #[test]
+    fn zip_limits_hold_behind_other_bytes() {
+        let mut bytes = OLE_SIGNATURE.to_vec();
+        bytes.extend(workbook(3, 3));
+        let e = with(&bytes, |l| l.unzipped_bytes = 1000).expect_err("unzipped");
+        assert_eq!(e.kind, ErrorKind::Limit, "{}", e.message);
+        assert!(e.message.contains("unzips to"), "{}", e.message);
     }
 
     #[test]
