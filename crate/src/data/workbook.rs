@@ -49,25 +49,48 @@ pub fn check_zip(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
         let (size, packed) = (entry.size(), entry.compressed_size());
         total = total.saturating_add(size);
         if size > 1024 * 1024 && size / packed.max(1) > limits.zip_ratio {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!(
-                    "the workbook part \"{}\" claims to unzip from {} to {} (over {}× smaller); survcalc refuses compression above {}×, the mark of a zip bomb",
-                    entry.name().unwrap_or_default(),
-                    size_text(packed),
-                    size_text(size),
-                    size / packed.max(1),
-                    limits.zip_ratio
-                ),
-            )
-            .with_hint("if the workbook is genuine, save it again from a spreadsheet program, or save the sheet as CSV")
-            .at(Location::file(file_name)));
+            let part = entry.name().unwrap_or_default();
+            let how = format!(
+                "claims to unzip from {} to {}",
+                size_text(packed),
+                size_text(size)
+            );
+            return Err(compressed_too_far(
+                &part,
+                &how,
+                size / packed.max(1),
+                "",
+                limits,
+                file_name,
+            ));
         }
     }
     if total > limits.unzipped_bytes {
         return Err(unzips_too_far(total, "", limits, file_name));
     }
     check_inflated(archive, file_name, limits)
+}
+
+/// The message for a workbook part compressed more than `limits.zip_ratio` times: `how` says
+/// what its sizes are ("claims to unzip from … to …" from its header, or "unzips from … to more
+/// than …" as inflated), `lie` adds what the header declared when it lied.
+fn compressed_too_far(
+    part: &str,
+    how: &str,
+    ratio: u64,
+    lie: &str,
+    limits: &Limits,
+    file_name: &str,
+) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!(
+            "the workbook part \"{part}\" {how} (over {ratio}× smaller){lie}; survcalc refuses compression above {}×, the mark of a zip bomb",
+            limits.zip_ratio
+        ),
+    )
+    .with_hint("if the workbook is genuine, save it again from a spreadsheet program, or save the sheet as CSV")
+    .at(Location::file(file_name))
 }
 
 fn unzips_too_far(total: u64, more: &str, limits: &Limits, file_name: &str) -> Error {
@@ -136,19 +159,20 @@ fn check_inflated(
                 } else {
                     String::new()
                 };
-                return Err(Error::new(
-                    ErrorKind::Limit,
-                    format!(
-                        "the workbook part \"{}\" unzips from {} to more than {} (over {}× smaller){lie}; survcalc refuses compression above {}×, the mark of a zip bomb",
-                        entry.name().unwrap_or_default(),
-                        size_text(packed),
-                        size_text(size),
-                        size / packed.max(1),
-                        limits.zip_ratio
-                    ),
-                )
-                .with_hint("if the workbook is genuine, save it again from a spreadsheet program, or save the sheet as CSV")
-                .at(Location::file(file_name)));
+                let part = entry.name().unwrap_or_default();
+                let how = format!(
+                    "unzips from {} to more than {}",
+                    size_text(packed),
+                    size_text(size)
+                );
+                return Err(compressed_too_far(
+                    &part,
+                    &how,
+                    size / packed.max(1),
+                    &lie,
+                    limits,
+                    file_name,
+                ));
             }
             if total > limits.unzipped_bytes {
                 return Err(unzips_too_far(total, "more than ", limits, file_name));
