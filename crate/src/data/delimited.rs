@@ -19,7 +19,7 @@ use super::numbers;
 use super::options::{Decimal, Delimiter, Encoding, ReadOptions, Thousands};
 use super::table::{
     check_unique_headers, count_missing_codes, Column, Detected, KindCache, NumberCache, Table,
-    ThousandsColumn,
+    ThousandsColumn, ValueCache,
 };
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
@@ -505,6 +505,7 @@ pub fn read_delimited_with(bytes: &[u8], file_name: &str, options: &ReadOptions)
         },
         kinds: KindCache::default(),
         numbers: NumberCache::default(),
+        values: ValueCache::default(),
     })
 }
 

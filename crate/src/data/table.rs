@@ -249,6 +249,36 @@ pub struct Table {
     pub kinds: KindCache,
     /// Numeric columns, parsed once on first use (see [`Table::numbers`]).
     pub numbers: NumberCache,
+    /// Columns read as values (groups, event codes), coded once on first use (see
+    /// [`Table::value_codes`]).
+    pub values: ValueCache,
+}
+
+/// A column's distinct values and each row's value, as analyses that group or classify rows
+/// read it (factors, the event column).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ValueCodes {
+    /// The distinct non-missing values, trimmed, in order of first appearance.
+    pub values: Vec<String>,
+    /// Each row's index in `values`, or [`ValueCodes::MISSING`] for a missing cell.
+    pub codes: Vec<u32>,
+}
+
+impl ValueCodes {
+    /// The code of a missing cell.
+    pub const MISSING: u32 = u32::MAX;
+}
+
+/// [`ValueCodes`] of the columns analyses read as values, made on first use and kept, so a
+/// change of settings does not scan the same text again. Two caches always compare equal: they
+/// are derived from the cells.
+#[derive(Debug, Clone, Default)]
+pub struct ValueCache(std::sync::OnceLock<Vec<std::sync::OnceLock<ValueCodes>>>);
+
+impl PartialEq for ValueCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The numbers of the columns analyses read as numbers, parsed on first use and kept, so that a
@@ -389,6 +419,43 @@ pub struct Preview {
     pub n_rows: usize,
 }
 
+/// One pass over a column: each cell's value in order of first appearance. A few values (the
+/// usual groups, arms, event codes) are found by comparing with each, more through a hash map.
+fn code_values(column: &Column) -> ValueCodes {
+    const LINEAR: usize = 16;
+    let mut values: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut codes: Vec<u32> = Vec::with_capacity(column.len());
+    for cell in column {
+        if is_missing(cell) {
+            codes.push(ValueCodes::MISSING);
+            continue;
+        }
+        let t = cell.trim();
+        let found = if values.len() <= LINEAR {
+            values.iter().position(|l| l == t).map(|k| k as u32)
+        } else {
+            seen.get(t).copied()
+        };
+        let id = match found {
+            Some(k) => k,
+            None => {
+                // At most the readers' row limit of values, far below u32::MAX.
+                let id = u32::try_from(values.len()).unwrap_or(ValueCodes::MISSING - 1);
+                values.push(t.to_string());
+                if values.len() == LINEAR + 1 {
+                    seen.extend(values.iter().cloned().zip(0..));
+                } else if values.len() > LINEAR {
+                    seen.insert(t.to_string(), id);
+                }
+                id
+            }
+        };
+        codes.push(id);
+    }
+    ValueCodes { values, codes }
+}
+
 /// Checks that no two columns share a header name (in linear time: files may have thousands of
 /// columns). `source_columns` gives each header's 0-based source column, for the letters in the
 /// message; `at` is the header row's location.
@@ -477,6 +544,7 @@ impl Table {
             detected: self.detected.clone(),
             kinds: KindCache::default(),
             numbers: NumberCache::default(),
+            values: ValueCache::default(),
         }
     }
 
@@ -512,6 +580,25 @@ impl Table {
                 .map(|cell| parse_number(cell).unwrap_or(f64::NAN))
                 .collect()
         })
+    }
+
+    /// Column `c` as values: the distinct non-missing cells (trimmed) in order of first
+    /// appearance and each row's index among them. Coded once, then cached.
+    ///
+    /// ```
+    /// use survcalc::data::table::ValueCodes;
+    /// let t = survcalc::read_table(b"arm\n B\nA\nNA\nB\n", "t.csv").unwrap();
+    /// let v = t.value_codes(0);
+    /// assert_eq!(v.values, ["B", "A"]);
+    /// assert_eq!(v.codes, [0, 1, ValueCodes::MISSING, 0]);
+    /// ```
+    pub fn value_codes(&self, c: usize) -> &ValueCodes {
+        let slots = self.values.0.get_or_init(|| {
+            (0..self.columns.len())
+                .map(|_| Default::default())
+                .collect()
+        });
+        slots[c].get_or_init(|| code_values(&self.columns[c]))
     }
 
     pub fn column_kind(&self, c: usize) -> (ColumnKind, usize) {

@@ -21,6 +21,7 @@ use super::limits::{size_text, Limits};
 use super::options::ReadOptions;
 use super::table::{
     check_unique_headers, count_missing_codes, Column, Detected, KindCache, NumberCache, Table,
+    ValueCache,
 };
 use crate::error::{column_letter, Error, ErrorKind, Location, Result};
 
@@ -1868,6 +1869,7 @@ pub fn read_workbook_with(bytes: &[u8], file_name: &str, options: &ReadOptions) 
         },
         kinds: KindCache::default(),
         numbers: NumberCache::default(),
+        values: ValueCache::default(),
     })
 }
 

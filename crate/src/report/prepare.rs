@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::settings::{EndpointSpec, Settings};
+use crate::data::table::ValueCodes;
 use crate::data::value::{is_missing, parse_number};
 use crate::data::Table;
 use crate::error::{Error, ErrorKind, Result};
@@ -48,38 +49,10 @@ pub fn sort_levels(levels: &mut [String]) {
 /// # Errors
 /// `MissingColumn`; `Settings` when `order` names a level that is absent or misses a value.
 pub fn factor(table: &Table, column: &str, order: Option<&[String]>) -> Result<Factor> {
-    // One pass: each cell's level in order of first appearance. A few levels (the usual
-    // groups, arms, sexes) are found by comparing with each, more through a hash map.
-    const LINEAR: usize = 16;
+    // Each cell's level in order of first appearance, coded once per table.
     let c = table.column_index(column)?;
-    let mut levels: Vec<String> = Vec::new();
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut first: Vec<Option<usize>> = Vec::with_capacity(table.n_rows());
-    for cell in &table.columns[c] {
-        if is_missing(cell) {
-            first.push(None);
-            continue;
-        }
-        let t = cell.trim();
-        let found = if levels.len() <= LINEAR {
-            levels.iter().position(|l| l == t)
-        } else {
-            seen.get(t).copied()
-        };
-        let id = match found {
-            Some(k) => k,
-            None => {
-                levels.push(t.to_string());
-                if levels.len() == LINEAR + 1 {
-                    seen.extend(levels.iter().cloned().zip(0..));
-                } else if levels.len() > LINEAR {
-                    seen.insert(t.to_string(), levels.len() - 1);
-                }
-                levels.len() - 1
-            }
-        };
-        first.push(Some(id));
-    }
+    let coded = table.value_codes(c);
+    let mut levels: Vec<String> = coded.values.clone();
     let appearance = levels.clone();
     if let Some(order) = order {
         for l in &levels {
@@ -112,9 +85,16 @@ pub fn factor(table: &Table, column: &str, order: Option<&[String]>) -> Result<F
         .iter()
         .map(|l| index.get(l.as_str()).copied())
         .collect();
-    let codes = first
-        .into_iter()
-        .map(|id| id.and_then(|k| remap[k]))
+    let codes = coded
+        .codes
+        .iter()
+        .map(|&k| {
+            if k == ValueCodes::MISSING {
+                None
+            } else {
+                remap[k as usize]
+            }
+        })
         .collect();
     Ok(Factor {
         column: column.to_string(),
@@ -234,14 +214,10 @@ pub fn endpoint_columns(table: &Table, spec: &EndpointSpec) -> Result<EndpointCo
         }
     }
     let ec = table.column_index(&spec.event)?;
-    let mut distinct: Vec<String> = Vec::new();
-    for cell in &table.columns[ec] {
-        if !is_missing(cell) && !distinct.iter().any(|d| d == cell.trim()) {
-            distinct.push(cell.trim().to_string());
-        }
-    }
+    let coded = table.value_codes(ec);
+    let distinct = &coded.values;
     let event_values = if spec.event_values.is_empty() {
-        guess_event_values(&distinct).ok_or_else(|| {
+        guess_event_values(distinct).ok_or_else(|| {
             Error::settings(format!(
                 "which value of \"{}\" means an event is not clear",
                 spec.event
@@ -270,34 +246,38 @@ pub fn endpoint_columns(table: &Table, spec: &EndpointSpec) -> Result<EndpointCo
     // Each distinct value is classified once; rows then only find their value among the few.
     let distinct_is_event: Vec<bool> = distinct.iter().map(|d| is_event(d)).collect();
     let mut censor_values: Vec<String> = Vec::new();
+    let mut censor_code: Option<usize> = None;
     let mut event = Vec::with_capacity(table.n_rows());
-    for (r, cell) in table.columns[ec].iter().enumerate() {
-        let v = cell.trim();
-        let Some(k) = distinct.iter().position(|d| d == v) else {
-            // Not among the distinct values: a missing cell.
+    for (r, &k) in coded.codes.iter().enumerate() {
+        if k == ValueCodes::MISSING {
             event.push(None);
             continue;
-        };
+        }
+        let k = k as usize;
         if distinct_is_event[k] {
             event.push(Some(true));
-        } else {
-            if !censor_values.iter().any(|c| c == v) {
-                if !censor_values.is_empty() {
-                    return Err(Error::new(
-                        ErrorKind::Value,
-                        format!(
-                            "the event column has a third value besides the event value ({}) and the censoring value \"{}\"",
-                            event_values.join(", "),
-                            censor_values[0]
-                        ),
-                    )
-                    .with_hint("choose every value that means an event in \"Event value\", or correct the cell")
-                    .at(table.location(r, ec)));
-                }
-                censor_values.push(v.to_string());
-            }
-            event.push(Some(false));
+            continue;
         }
+        match censor_code {
+            None => {
+                censor_code = Some(k);
+                censor_values.push(distinct[k].clone());
+            }
+            Some(c) if c != k => {
+                return Err(Error::new(
+                    ErrorKind::Value,
+                    format!(
+                        "the event column has a third value besides the event value ({}) and the censoring value \"{}\"",
+                        event_values.join(", "),
+                        censor_values[0]
+                    ),
+                )
+                .with_hint("choose every value that means an event in \"Event value\", or correct the cell")
+                .at(table.location(r, ec)));
+            }
+            Some(_) => {}
+        }
+        event.push(Some(false));
     }
     Ok(EndpointColumns {
         time,
