@@ -51,19 +51,8 @@ pub fn check_zip(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
         total = total.saturating_add(size);
         if size > 1024 * 1024 && size / packed.max(1) > limits.zip_ratio {
             let part = entry.name().unwrap_or_default();
-            let how = format!(
-                "claims to unzip from {} to {}",
-                size_text(packed),
-                size_text(size)
-            );
-            return Err(compressed_too_far(
-                &part,
-                &how,
-                size / packed.max(1),
-                "",
-                limits,
-                file_name,
-            ));
+            let sizes = (packed, size, None);
+            return Err(compressed_too_far(&part, sizes, limits, file_name));
         }
     }
     if total > limits.unzipped_bytes {
@@ -72,21 +61,31 @@ pub fn check_zip(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<()> {
     check_inflated(archive, file_name, limits)
 }
 
-/// The message for a workbook part compressed more than `limits.zip_ratio` times: `how` says
-/// what its sizes are ("claims to unzip from … to …" from its header, or "unzips from … to more
-/// than …" as inflated), `lie` adds what the header declared when it lied.
+/// The message for a workbook part compressed more than `limits.zip_ratio` times. `sizes` is
+/// (compressed, unzipped, declared): `declared` is `None` when the unzipped size is the one its
+/// header declares ("claims to unzip from … to …"), else the header's size, and the unzipped
+/// size is what inflating has reached so far ("unzips from … to more than …", and the lie when
+/// the header declared less).
 fn compressed_too_far(
     part: &str,
-    how: &str,
-    ratio: u64,
-    lie: &str,
+    (packed, size, declared): (u64, u64, Option<u64>),
     limits: &Limits,
     file_name: &str,
 ) -> Error {
+    let (packed_text, size_text_) = (size_text(packed), size_text(size));
+    let how = match declared {
+        None => format!("claims to unzip from {packed_text} to {size_text_}"),
+        Some(_) => format!("unzips from {packed_text} to more than {size_text_}"),
+    };
+    let lie = match declared {
+        Some(d) if d < size => format!(", though its header declares {}", size_text(d)),
+        _ => String::new(),
+    };
     Error::new(
         ErrorKind::Limit,
         format!(
-            "the workbook part \"{part}\" {how} (over {ratio}× smaller){lie}; survcalc refuses compression above {}×, the mark of a zip bomb",
+            "the workbook part \"{part}\" {how} (over {}× smaller){lie}; survcalc refuses compression above {}×, the mark of a zip bomb",
+            size / packed.max(1),
             limits.zip_ratio
         ),
     )
@@ -155,25 +154,9 @@ fn check_inflated(
             size += n;
             total = total.saturating_add(n);
             if size > ratio_cap {
-                let lie = if declared < size {
-                    format!(", though its header declares {}", size_text(declared))
-                } else {
-                    String::new()
-                };
                 let part = entry.name().unwrap_or_default();
-                let how = format!(
-                    "unzips from {} to more than {}",
-                    size_text(packed),
-                    size_text(size)
-                );
-                return Err(compressed_too_far(
-                    &part,
-                    &how,
-                    size / packed.max(1),
-                    &lie,
-                    limits,
-                    file_name,
-                ));
+                let sizes = (packed, size, Some(declared));
+                return Err(compressed_too_far(&part, sizes, limits, file_name));
             }
             if total > limits.unzipped_bytes {
                 return Err(unzips_too_far(total, "more than ", limits, file_name));
