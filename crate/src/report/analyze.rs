@@ -230,10 +230,11 @@ fn endpoint(
     let mut used = Vec::new();
     let mut excluded = Vec::new();
     for r in 0..table.n_rows() {
+        // A derivation note explains only a row without a time (no clone for the others).
         let derived_note = derivation
             .as_ref()
-            .and_then(|d| d[r].note.clone())
-            .filter(|_| cols.time[r].is_none());
+            .filter(|_| cols.time[r].is_none())
+            .and_then(|d| d[r].note.clone());
         let reason = if let Some(note) = derived_note {
             Some(note)
         } else if cols.time[r].is_none() {
